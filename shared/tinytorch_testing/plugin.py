@@ -1,0 +1,173 @@
+"""pytest plugin that turns a test run into gradable results.
+
+Every graded test declares its worth with ``@pytest.mark.points(n)`` (optionally
+``hint="what to look at when this fails"``). The plugin
+
+- requires that marker on every test under a ``stage_NN`` folder (a test without points would
+  silently grade nothing);
+- knows which stage the folder being tested grades (the stage conftest sets
+  ``TINYTORCH_STAGE``) and leaves out earlier stages' milestone runs, which are slow and were
+  graded in their own stage;
+- records each test's outcome, points, hint and Hypothesis's minimal failing example, and
+  writes them to ``--results-json`` for ``ci/grade.py``.
+
+Outcomes travel in ``report.user_properties``, so the plugin also works under pytest-xdist.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tinytorch_testing.profiles import load_default_profile
+
+load_default_profile()  # before Hypothesis reads --hypothesis-profile, which overrides it
+
+_STAGE_DIR = re.compile(r"^stage_(\d{2})$")
+_GRADED_STAGE = pytest.StashKey["int | None"]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tinytorch", "tinytorch grading")
+    group.addoption(
+        "--results-json",
+        metavar="PATH",
+        default=None,
+        help="write each test's outcome and points to PATH (read by ci/grade.py)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "points(n, hint=None): the points this graded test is worth, and a hint"
+    )
+    config.addinivalue_line(
+        "markers", "milestone: a historical milestone run (graded in its own stage only)"
+    )
+    config.stash[_GRADED_STAGE] = _find_graded_stage(config)
+    config.pluginmanager.register(_Recorder(config), "tinytorch-recorder")
+
+
+def _find_graded_stage(config: pytest.Config) -> int | None:
+    """The stage a generated stage folder grades (from its conftest), else None."""
+    for plugin in config.pluginmanager.get_plugins():
+        stage = getattr(plugin, "TINYTORCH_STAGE", None)
+        if isinstance(stage, int):
+            return stage
+    return None
+
+
+def stage_of(path: Path) -> int | None:
+    """The stage whose tests live in ``path`` (a ``stage_NN`` folder among its parents)."""
+    for part in reversed(path.parts):
+        match = _STAGE_DIR.match(part)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    graded_stage = config.stash[_GRADED_STAGE]
+    missing, keep, dropped = [], [], []
+    for item in items:
+        stage = stage_of(item.path)
+        if stage is not None and item.get_closest_marker("points") is None:
+            missing.append(item.nodeid)
+        is_earlier_milestone = (
+            graded_stage is not None
+            and stage is not None
+            and stage < graded_stage
+            and item.get_closest_marker("milestone") is not None
+        )
+        (dropped if is_earlier_milestone else keep).append(item)
+    if missing:
+        raise pytest.UsageError(
+            "every test of a stage must declare its points with @pytest.mark.points(n); "
+            "missing on:\n  " + "\n  ".join(missing)
+        )
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("points")
+    stage = stage_of(item.path)
+    if marker is None or stage is None:
+        return
+    points = marker.args[0] if marker.args else marker.kwargs.get("n", 1)
+    if not isinstance(points, int) or points < 1:
+        raise pytest.UsageError(f"{item.nodeid}: points must be a positive integer, got {points!r}")
+    doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
+    item.user_properties.extend(
+        [
+            ("tt_stage", stage),
+            ("tt_points", points),
+            ("tt_hint", marker.kwargs.get("hint") or ""),
+            ("tt_doc", doc[0] if doc else ""),
+            ("tt_milestone", item.get_closest_marker("milestone") is not None),
+        ]
+    )
+
+
+_FALSIFYING = re.compile(r"^(Falsifying (?:explicit )?example:.*?)(?:\n\s*\n|\Z)", re.S | re.M)
+
+
+def _failure_details(report: pytest.TestReport) -> tuple[str, str]:
+    """A one-line message and Hypothesis's minimal failing example, if any."""
+    text = report.longreprtext or ""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    message = crash.message if crash is not None else (text.strip().splitlines() or [""])[-1]
+    example = _FALSIFYING.search(text)
+    return message.strip()[:500], (example.group(1).strip()[:2000] if example else "")
+
+
+class _Recorder:
+    """Collects one entry per graded test from the reports (also those sent by xdist workers)."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results: dict[str, dict] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if "tt_points" not in props:
+            return
+        entry = self.results.setdefault(
+            report.nodeid,
+            {
+                "nodeid": report.nodeid,
+                "stage": props["tt_stage"],
+                "points": props["tt_points"],
+                "hint": props["tt_hint"],
+                "doc": props["tt_doc"],
+                "milestone": props["tt_milestone"],
+                "outcome": "passed",
+                "message": "",
+                "falsifying_example": "",
+                "duration": 0.0,
+            },
+        )
+        entry["duration"] += report.duration
+        if report.failed and entry["outcome"] == "passed":
+            entry["outcome"] = "failed" if report.when == "call" else "error"
+            entry["message"], entry["falsifying_example"] = _failure_details(report)
+        elif report.skipped and entry["outcome"] == "passed":
+            entry["outcome"] = "skipped"
+            longrepr = report.longrepr
+            entry["message"] = str(longrepr[-1]) if isinstance(longrepr, tuple) else ""
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        path = self.config.getoption("results_json")
+        if not path or hasattr(self.config, "workerinput"):  # workers report to the controller
+            return
+        payload = {
+            "graded_stage": self.config.stash[_GRADED_STAGE],
+            "exit_status": int(session.exitstatus),
+            "tests": sorted(self.results.values(), key=lambda e: e["nodeid"]),
+        }
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

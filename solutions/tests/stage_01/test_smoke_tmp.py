@@ -1,0 +1,10 @@
+import numpy as np
+import pytest
+
+import tinytorch as tt
+
+
+@pytest.mark.points(2)
+def test_add():
+    """Adds."""
+    assert (tt.tensor([1.0]) + tt.tensor([2.0])).item() == 3.0

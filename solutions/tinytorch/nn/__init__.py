@@ -1,0 +1,3 @@
+"""tinytorch.nn: layers, losses and the functional API, as ``torch.nn``."""
+
+from tinytorch.nn import functional

@@ -1,0 +1,183 @@
+"""Activation functions: the nonlinearities between layers, and softmax.
+
+Without a nonlinearity, stacked linear layers collapse into one linear map. Each activation
+here is written to stay finite for huge inputs (|x| = 1e4): the textbook formulas overflow
+``exp`` long before that, so each forward rewrites its formula into a form that cannot.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tinytorch.function import Function
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """The error function, vectorized (Abramowitz & Stegun 7.1.26; |error| < 1.5e-7).
+
+    NumPy has no ``erf``; this rational approximation is far more accurate than float32 needs.
+    """
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1.0 - poly * np.exp(-a * a))
+
+
+class ReLU(Function):
+    """max(x, 0)"""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: return x where x > 0, else 0.
+        return np.maximum(x, 0)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: the slope is 1 where x > 0 and 0 elsewhere (PyTorch uses 0 at x == 0).
+        (x,) = self.inputs
+        return (grad * (x > 0),)
+        # END SOLUTION
+
+
+class LeakyReLU(Function):
+    """x for x > 0, else negative_slope * x"""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        self.negative_slope = negative_slope
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: x where x > 0, else self.negative_slope * x.
+        return np.where(x > 0, x, x * self.negative_slope)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: the slope is 1 where x > 0 and negative_slope elsewhere.
+        (x,) = self.inputs
+        return (np.where(x > 0, grad, grad * self.negative_slope),)
+        # END SOLUTION
+
+
+class Sigmoid(Function):
+    """1 / (1 + e**-x), in (0, 1)"""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: compute the sigmoid without overflow for x = ±1e4.
+        # HINT: with e = exp(-|x|) (never overflows): sigmoid = 1/(1+e) for x >= 0,
+        #   and e/(1+e) for x < 0.
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: sigmoid' = s * (1 - s), with s the forward output.
+        s = self.output
+        return (grad * s * (1 - s),)
+        # END SOLUTION
+
+
+class Tanh(Function):
+    """Hyperbolic tangent, in (-1, 1)"""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: the hyperbolic tangent (np.tanh is already stable).
+        return np.tanh(x)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: tanh' = 1 - tanh**2, with tanh the forward output.
+        return (grad * (1 - self.output**2),)
+        # END SOLUTION
+
+
+_SQRT_2 = math.sqrt(2.0)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+class GELU(Function):
+    """x * Phi(x), with Phi the standard normal CDF (or its tanh approximation)."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"gelu approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: 'none': 0.5 x (1 + erf(x / sqrt 2)); 'tanh':
+        #   0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3))).
+        # HINT: use Python floats (math.sqrt) for constants: a NumPy float64 scalar would turn
+        #   a float32 result into float64.
+        if self.approximate == "tanh":
+            return 0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3)))
+        return 0.5 * x * (1 + erf(x / _SQRT_2))
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: 'none': Phi(x) + x phi(x), phi the normal density; 'tanh': differentiate
+        #   0.5 x (1 + tanh(u)) with u = sqrt(2/pi) (x + 0.044715 x**3).
+        (x,) = self.inputs
+        if self.approximate == "tanh":
+            u = _SQRT_2_OVER_PI * (x + 0.044715 * x**3)
+            th = np.tanh(u)
+            du = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x**2)
+            return (grad * (0.5 * (1 + th) + 0.5 * x * (1 - th**2) * du),)
+        cdf = 0.5 * (1 + erf(x / _SQRT_2))
+        pdf = _INV_SQRT_2PI * np.exp(-0.5 * x * x)
+        return (grad * (cdf + x * pdf),)
+        # END SOLUTION
+
+
+class Softmax(Function):
+    """exp(x) / sum(exp(x)) along ``dim``: a probability distribution."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: subtract the max along self.dim first (softmax is shift-invariant and then
+        #   exp never overflows), exponentiate, and normalise so each slice sums to 1.
+        shifted = x - x.max(axis=self.dim, keepdims=True)
+        e = np.exp(shifted)
+        return e / e.sum(axis=self.dim, keepdims=True)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: with s the output, dL/dx = s * (grad - sum(grad * s) along dim).
+        s = self.output
+        return (s * (grad - (grad * s).sum(axis=self.dim, keepdims=True)),)
+        # END SOLUTION
+
+
+class LogSoftmax(Function):
+    """log(softmax(x)) along ``dim``, computed without ever forming softmax."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: x - max - log(sum(exp(x - max))) along self.dim (the log-sum-exp trick).
+        shifted = x - x.max(axis=self.dim, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=self.dim, keepdims=True))
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: dL/dx = grad - softmax(x) * sum(grad) along dim; softmax = exp(output).
+        softmax = np.exp(self.output)
+        return (grad - softmax * grad.sum(axis=self.dim, keepdims=True),)
+        # END SOLUTION

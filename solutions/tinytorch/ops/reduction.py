@@ -1,0 +1,111 @@
+"""Reductions: sum, mean, max and min over some dimensions.
+
+A reduction collapses axes. Its backward pass does the reverse: it spreads the gradient of each
+output element back over the input elements it came from (every element for sum and mean,
+only the winners for max and min).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tinytorch.function import Function
+
+
+def restore_reduced_axes(grad: np.ndarray, input_ndim: int, axis, keepdims: bool) -> np.ndarray:
+    """Re-insert the axes a reduction removed, so ``grad`` broadcasts against its input."""
+    # BEGIN SOLUTION stage=05
+    # TODO: when keepdims was False, put back a size-1 axis at each reduced position.
+    # HINT: np.expand_dims accepts a tuple of (non-negative) axes.
+    if keepdims or axis is None and grad.ndim == input_ndim:
+        return grad
+    if axis is None:
+        return grad.reshape((1,) * input_ndim)
+    axes = (axis,) if np.isscalar(axis) else axis
+    return np.expand_dims(grad, tuple(a % input_ndim for a in axes))
+    # END SOLUTION
+
+
+class Sum(Function):
+    """Sum over ``axis`` (an int, a tuple, or None for all axes)."""
+
+    def __init__(self, axis=None, keepdims: bool = False) -> None:
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: sum over self.axis, keeping reduced axes as size 1 if self.keepdims.
+        return np.sum(x, axis=self.axis, keepdims=self.keepdims)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: every input element contributed once: broadcast grad back to the input shape.
+        (x,) = self.inputs
+        grad = restore_reduced_axes(grad, x.ndim, self.axis, self.keepdims)
+        return (np.broadcast_to(grad, x.shape),)
+        # END SOLUTION
+
+
+class Mean(Function):
+    """Mean over ``axis`` (an int, a tuple, or None for all axes)."""
+
+    def __init__(self, axis=None, keepdims: bool = False) -> None:
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: average over self.axis, keeping reduced axes as size 1 if self.keepdims.
+        return np.mean(x, axis=self.axis, keepdims=self.keepdims)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: like Sum, divided by the number of elements averaged.
+        (x,) = self.inputs
+        count = x.size // max(self.output.size, 1)
+        grad = restore_reduced_axes(grad, x.ndim, self.axis, self.keepdims)
+        return (np.broadcast_to(grad / count, x.shape),)
+        # END SOLUTION
+
+
+class _Extremum(Function):
+    """Shared backward of max and min: the gradient goes to the selected elements."""
+
+    def __init__(self, axis=None, keepdims: bool = False) -> None:
+        self.axis, self.keepdims = axis, keepdims
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: only elements equal to the result get gradient; ties share it equally.
+        (x,) = self.inputs
+        result = restore_reduced_axes(self.output, x.ndim, self.axis, self.keepdims)
+        grad = restore_reduced_axes(grad, x.ndim, self.axis, self.keepdims)
+        winners = x == result
+        share = winners / winners.sum(axis=self.axis, keepdims=True)
+        return (grad * share,)
+        # END SOLUTION
+
+
+class Max(_Extremum):
+    """Largest value over ``axis``."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: the largest value over self.axis; raise ValueError for an empty tensor.
+        if x.size == 0:
+            raise ValueError("max of an empty tensor is undefined")
+        return np.max(x, axis=self.axis, keepdims=self.keepdims)
+        # END SOLUTION
+
+
+class Min(_Extremum):
+    """Smallest value over ``axis``."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: the smallest value over self.axis; raise ValueError for an empty tensor.
+        if x.size == 0:
+            raise ValueError("min of an empty tensor is undefined")
+        return np.min(x, axis=self.axis, keepdims=self.keepdims)
+        # END SOLUTION

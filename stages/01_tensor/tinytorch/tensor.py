@@ -1,0 +1,473 @@
+"""The Tensor: an n-dimensional array that can remember how it was computed.
+
+A ``Tensor`` wraps a NumPy array (``tensor.data``) and adds the three things a deep-learning
+framework needs on top of it: PyTorch's API and type rules, a place to keep a gradient
+(``tensor.grad``), and, from stage 05 on, a link to the operation that produced it
+(``tensor.grad_fn``), which is what lets ``loss.backward()`` find every parameter.
+
+Arithmetic is delegated to the :class:`~tinytorch.function.Function` subclasses in
+``tinytorch.ops``: this file decides *which* operation runs, ``ops`` decides *how*.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+from collections.abc import Iterator
+
+import numpy as np
+
+from tinytorch import dtypes
+from tinytorch.ops import arithmetic, elementwise, reduction
+from tinytorch.ops import shape as shape_ops
+
+#: What ``max(dim)`` and ``min(dim)`` return, as in PyTorch.
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
+
+
+class Tensor:
+    """An n-dimensional array with PyTorch's API.
+
+    Args:
+        data: a nested list, a number, a NumPy array or another Tensor.
+        requires_grad: whether gradients should flow to this tensor (floats only).
+        dtype: the element type; by default Python floats become float32, Python ints int64,
+            and NumPy arrays keep their dtype, exactly as ``torch.tensor`` does.
+    """
+
+    # NumPy must call our reflected operators (np.float32(2) * t) instead of looping over us.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None) -> None:
+        # TODO: store `data` as a NumPy array in self.data with the dtype rules above.
+        # HINT: np.asarray(data) infers int64/float64/bool from Python values; check
+        #   isinstance(data, (np.ndarray, np.generic)) to know whether to keep its dtype.
+        raise NotImplementedError(
+            "stage 01: Tensor.__init__: store `data` as a NumPy array in self.data with the dtype rules above."
+        )
+
+    @classmethod
+    def _wrap(cls, data) -> Tensor:
+        """Wrap an operation's result without copying or converting it (the fast path)."""
+        out = cls.__new__(cls)
+        out.data = data if isinstance(data, np.ndarray) else np.asarray(data)
+        out.grad = None
+        out.requires_grad = False
+        return out
+
+    # ------------------------------------------------------------------ attributes
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded so gradients can flow back to it."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if value and self.data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only floating-point tensors can require gradients, got dtype {self.data.dtype}"
+            )
+        self._requires_grad = builtins.bool(value)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The size of each dimension, e.g. ``(2, 3)``."""
+        # TODO: return the shape of the underlying array.
+        raise NotImplementedError(
+            "stage 01: Tensor.shape: return the shape of the underlying array."
+        )
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions (0 for a scalar)."""
+        # TODO: return the number of dimensions.
+        raise NotImplementedError("stage 01: Tensor.ndim: return the number of dimensions.")
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The element type, e.g. ``tinytorch.float32``."""
+        # TODO: return the array's dtype.
+        raise NotImplementedError("stage 01: Tensor.dtype: return the array's dtype.")
+
+    def size(self, dim: int | None = None):
+        """The shape as a tuple, or the size of one dimension: ``x.size(1)``."""
+        # TODO: return the shape, or shape[dim] when dim is given (negative dims count back).
+        raise NotImplementedError(
+            "stage 01: Tensor.size: return the shape, or shape[dim] when dim is given (negative dims count back)."
+        )
+
+    def numel(self) -> int:
+        """The number of elements."""
+        # TODO: return the number of elements.
+        raise NotImplementedError("stage 01: Tensor.numel: return the number of elements.")
+
+    def dim(self) -> int:
+        """The number of dimensions, as ``torch.Tensor.dim()``."""
+        return self.ndim
+
+    # ------------------------------------------------------------------ conversion
+
+    def numpy(self) -> np.ndarray:
+        """The underlying NumPy array (shared, not copied, as in PyTorch)."""
+        # TODO: return the array itself.
+        raise NotImplementedError("stage 01: Tensor.numpy: return the array itself.")
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        # TODO: return a Python number; raise ValueError naming the shape if size != 1.
+        raise NotImplementedError(
+            "stage 01: Tensor.item: return a Python number; raise ValueError naming the shape if size != 1."
+        )
+
+    def tolist(self):
+        """The data as (nested) Python lists."""
+        return self.data.tolist()
+
+    def to(self, dtype) -> Tensor:
+        """A copy converted to ``dtype`` (differentiable between float types)."""
+        return elementwise.Cast.apply(self, dtype=dtypes.as_dtype(dtype))
+
+    def float(self) -> Tensor:
+        """Convert to float32."""
+        return self.to(dtypes.float32)
+
+    def double(self) -> Tensor:
+        """Convert to float64."""
+        return self.to(dtypes.float64)
+
+    def long(self) -> Tensor:
+        """Convert to int64."""
+        return self.to(dtypes.int64)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                "use .any() or .all()"
+            )
+        return builtins.bool(self.data.item())
+
+    def __float__(self) -> float:
+        return builtins.float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    __hash__ = object.__hash__  # tensors are identified by identity, as in PyTorch
+
+    def __repr__(self) -> str:
+        # TODO: print like PyTorch: tensor([[1., 2.]]) plus ", requires_grad=True" when set.
+        # HINT: np.array2string(data, separator=", ", prefix="tensor(") aligns rows.
+        raise NotImplementedError(
+            "stage 01: Tensor.__repr__: print like PyTorch: tensor([[1., 2.]]) plus \", requires_grad=True\" when set."
+        )
+
+    # ------------------------------------------------------------------ arithmetic
+
+    def _operand(self, other) -> Tensor:
+        """Turn the other side of a binary operation into a tensor of the promoted dtype."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (builtins.bool, int, builtins.float, np.number, np.bool_)):
+            return Tensor._wrap(np.asarray(other, dtype=dtypes.scalar_result_type(self.dtype, other)))
+        return Tensor(other)
+
+    def _binary(self, op, other, reflected: builtins.bool = False) -> Tensor:
+        other = self._operand(other)
+        a, b = (other, self) if reflected else (self, other)
+        target = dtypes.promote_types(a.dtype, b.dtype)
+        return op.apply(_cast(a, target), _cast(b, target))
+
+    def __add__(self, other) -> Tensor:
+        return self._binary(arithmetic.Add, other)
+
+    def __radd__(self, other) -> Tensor:
+        return self._binary(arithmetic.Add, other, reflected=True)
+
+    def __sub__(self, other) -> Tensor:
+        return self._binary(arithmetic.Sub, other)
+
+    def __rsub__(self, other) -> Tensor:
+        return self._binary(arithmetic.Sub, other, reflected=True)
+
+    def __mul__(self, other) -> Tensor:
+        return self._binary(arithmetic.Mul, other)
+
+    def __rmul__(self, other) -> Tensor:
+        return self._binary(arithmetic.Mul, other, reflected=True)
+
+    def __truediv__(self, other) -> Tensor:
+        return _to_float(self)._binary(arithmetic.Div, other)
+
+    def __rtruediv__(self, other) -> Tensor:
+        return _to_float(self)._binary(arithmetic.Div, other, reflected=True)
+
+    def __pow__(self, other) -> Tensor:
+        return self._binary(arithmetic.Pow, other)
+
+    def __rpow__(self, other) -> Tensor:
+        return self._binary(arithmetic.Pow, other, reflected=True)
+
+    def __neg__(self) -> Tensor:
+        return arithmetic.Neg.apply(self)
+
+    def __matmul__(self, other) -> Tensor:
+        return self.matmul(other)
+
+    def __rmatmul__(self, other) -> Tensor:
+        return self._operand(other).matmul(self)
+
+    def matmul(self, other) -> Tensor:
+        """Matrix product with NumPy's rules: 1-D operands, and batches that broadcast."""
+        other = self._operand(other)
+        target = dtypes.promote_types(self.dtype, other.dtype)
+        return arithmetic.MatMul.apply(_cast(self, target), _cast(other, target))
+
+    # Comparisons produce bool tensors and are not differentiable.
+
+    def _compare(self, ufunc, other) -> Tensor:
+        # TODO: apply the NumPy comparison `ufunc` to both arrays; wrap the bool result.
+        raise NotImplementedError(
+            "stage 01: Tensor._compare: apply the NumPy comparison `ufunc` to both arrays; wrap the bool result."
+        )
+
+    def __eq__(self, other) -> Tensor:  # type: ignore[override]
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other) -> Tensor:  # type: ignore[override]
+        return self._compare(np.not_equal, other)
+
+    def __lt__(self, other) -> Tensor:
+        return self._compare(np.less, other)
+
+    def __le__(self, other) -> Tensor:
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other) -> Tensor:
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other) -> Tensor:
+        return self._compare(np.greater_equal, other)
+
+    # ------------------------------------------------------------------ elementwise
+
+    def exp(self) -> Tensor:
+        """e to the power of each element."""
+        return elementwise.Exp.apply(_to_float(self))
+
+    def log(self) -> Tensor:
+        """Natural logarithm of each element."""
+        return elementwise.Log.apply(_to_float(self))
+
+    def sqrt(self) -> Tensor:
+        """Square root of each element."""
+        return elementwise.Sqrt.apply(_to_float(self))
+
+    def abs(self) -> Tensor:
+        """Absolute value of each element."""
+        return elementwise.Abs.apply(self)
+
+    def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's argument names
+        """Limit each element to ``[min, max]`` (either bound may be None)."""
+        if min is None and max is None:
+            raise ValueError("clip needs at least one of min and max")
+        return elementwise.Clip.apply(self, low=min, high=max)
+
+    clamp = clip
+
+    # ------------------------------------------------------------------ reductions
+
+    def sum(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Sum over ``dim`` (an int, a tuple, or None for all dimensions)."""
+        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        return reduction.Sum.apply(self, axis=dim, keepdims=keepdim)
+
+    def mean(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Mean over ``dim`` (an int, a tuple, or None for all dimensions)."""
+        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        return reduction.Mean.apply(_to_float(self), axis=dim, keepdims=keepdim)
+
+    def amax(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Largest value over ``dim``; ties share the gradient equally."""
+        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        return reduction.Max.apply(self, axis=dim, keepdims=keepdim)
+
+    def amin(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Smallest value over ``dim``; ties share the gradient equally."""
+        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        return reduction.Min.apply(self, axis=dim, keepdims=keepdim)
+
+    def max(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
+        """The largest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
+        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        if dim is None:
+            return self.amax()
+        return ValuesIndices(self.amax(dim, keepdim), self.argmax(dim, keepdim))
+
+    def min(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
+        """The smallest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
+        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        if dim is None:
+            return self.amin()
+        return ValuesIndices(self.amin(dim, keepdim), self.argmin(dim, keepdim))
+
+    def argmax(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Index of the largest element along ``dim`` (of the flattened tensor when None)."""
+        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        return _arg_reduce(np.argmax, self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Index of the smallest element along ``dim`` (of the flattened tensor when None)."""
+        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        return _arg_reduce(np.argmin, self, dim, keepdim)
+
+    # ------------------------------------------------------------------ shape
+
+    def reshape(self, *shape) -> Tensor:
+        """The same elements in a new shape; one dimension may be -1 (inferred)."""
+        return shape_ops.Reshape.apply(self, shape=_shape_args(shape))
+
+    def view(self, *shape) -> Tensor:
+        """Same as :meth:`reshape` (tinytorch arrays are always viewable)."""
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge dimensions ``start_dim..end_dim`` into one."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = _normalize_dim(start_dim, self.ndim), _normalize_dim(end_dim, self.ndim)
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        merged = int(np.prod(self.shape[start : end + 1]))
+        return self.reshape(*self.shape[:start], merged, *self.shape[end + 1 :])
+
+    def permute(self, *dims) -> Tensor:
+        """Reorder dimensions: ``x.permute(2, 0, 1)`` turns HWC into CHW."""
+        dims = _shape_args(dims)
+        if sorted(_normalize_dim(d, self.ndim) for d in dims) != list(range(self.ndim)):
+            raise ValueError(
+                f"permute needs each of the {self.ndim} dims exactly once, got {tuple(dims)}"
+            )
+        return shape_ops.Permute.apply(self, dims=tuple(_normalize_dim(d, self.ndim) for d in dims))
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two dimensions."""
+        dims = list(range(self.ndim))
+        a, b = _normalize_dim(dim0, self.ndim), _normalize_dim(dim1, self.ndim)
+        dims[a], dims[b] = dims[b], dims[a]
+        return shape_ops.Permute.apply(self, dims=tuple(dims))
+
+    @property
+    def T(self) -> Tensor:
+        """All dimensions reversed (the matrix transpose for 2-D tensors)."""
+        return shape_ops.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
+
+    def squeeze(self, dim=None) -> Tensor:
+        """Remove dimensions of size 1 (only ``dim`` when given and of size 1)."""
+        if dim is None:
+            new = tuple(n for n in self.shape if n != 1)
+        else:
+            d = _normalize_dim(dim, self.ndim)
+            new = self.shape if self.shape[d] != 1 else self.shape[:d] + self.shape[d + 1 :]
+        return self.reshape(*new)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """Insert a dimension of size 1 at ``dim`` (``-1`` appends)."""
+        d = _normalize_dim(dim, self.ndim + 1)
+        return self.reshape(*self.shape[:d], 1, *self.shape[d:])
+
+    def __getitem__(self, index) -> Tensor:
+        return shape_ops.GetItem.apply(self, index=_index_arrays(index))
+
+    def __setitem__(self, index, value) -> None:
+        if self.requires_grad:
+            raise RuntimeError(
+                "in-place assignment into a tensor that requires grad would corrupt its "
+                "gradient; assign into t.data, or do it under tinytorch.no_grad()"
+            )
+        self.data[_index_arrays(index)] = value.data if isinstance(value, Tensor) else value
+
+    # ------------------------------------------------------------------ autograd
+
+    def backward(self, gradient=None, retain_graph: builtins.bool = False) -> None:
+        """Compute the gradient of this tensor w.r.t. every leaf that requires grad.
+
+        Args:
+            gradient: dThis/dThis, needed when this tensor is not a scalar.
+            retain_graph: keep the graph so ``backward`` can run through it again.
+        """
+        raise NotImplementedError("Tensor.backward arrives in stage 05 (Autograd)")
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
+    return t if t.dtype == dtype else elementwise.Cast.apply(t, dtype=dtype)
+
+
+def _to_float(t: Tensor) -> Tensor:
+    """Integer and bool tensors become float32 before float-valued operations, as in PyTorch."""
+    return t if t.dtype.kind == "f" else elementwise.Cast.apply(t, dtype=dtypes.default_float)
+
+
+def _normalize_dim(dim: int, ndim: int) -> int:
+    """Map a possibly negative ``dim`` into ``range(ndim)`` or raise IndexError."""
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise IndexError(
+            f"dimension {dim} is out of range for a tensor with {ndim} dimensions "
+            f"(expected {-max(ndim, 1)} to {max(ndim, 1) - 1})"
+        )
+    return dim % max(ndim, 1)
+
+
+def _reduction_args(dim, keepdim, axis, keepdims):
+    """Accept PyTorch's ``dim/keepdim`` and NumPy's ``axis/keepdims`` spellings."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError("pass either dim or axis, not both")
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    if isinstance(dim, list):
+        dim = tuple(dim)
+    return dim, builtins.bool(keepdim)
+
+
+def _arg_reduce(find, t: Tensor, dim, keepdim: builtins.bool) -> Tensor:
+    """Where ``find`` (np.argmax or np.argmin) locates its element along ``dim``."""
+    # TODO: call find over `dim` (the flattened array when dim is None); int64 result.
+    # HINT: keepdim only applies when a dim is given.
+    raise NotImplementedError(
+        "stage 01: _arg_reduce: call find over `dim` (the flattened array when dim is None); int64 result."
+    )
+
+
+def _shape_args(args: tuple) -> tuple[int, ...]:
+    """``reshape(2, 3)``, ``reshape((2, 3))`` and ``reshape([2, 3])`` all mean (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    return tuple(int(n) for n in args)
+
+
+def _index_arrays(index):
+    """Replace tensors inside an index by their arrays so NumPy can use them."""
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(_index_arrays(i) for i in index)
+    return index
