@@ -311,20 +311,20 @@ class ModuleSource:
     def _check_solution_blocks(self, course: Course) -> None:
         where = f"{SOLUTIONS}/{self.rel}"
         for block in self._solution_blocks():
+            body = self.lines[block.begin + 1 : block.end]
+            if all(_NOTE.match(l) or _NOTE_CONTINUATION.match(l) or not l.strip() for l in body):
+                raise BuildError(where, block.begin + 1, "SOLUTION block holds no code")
             if _enclosing_function(self.functions, block.begin + 1) is None:
                 raise BuildError(
                     where, block.begin + 1,
                     "SOLUTION blocks must sit inside a function body (the stub raises "
                     "NotImplementedError there); use REVEAL for module- or class-level code",
                 )  # fmt: skip
-            body = self.lines[block.begin + 1 : block.end]
             if not any(_NOTE.match(line) and "TODO" in line for line in body):
                 raise BuildError(
                     where, block.begin + 1,
                     "SOLUTION block without a '# TODO:' line; tell the learner what to write",
                 )  # fmt: skip
-            if all(_NOTE.match(l) or _NOTE_CONTINUATION.match(l) or not l.strip() for l in body):
-                raise BuildError(where, block.begin + 1, "SOLUTION block holds no code")
 
     def render(self, course: Course, target: int) -> tuple[str, list[int]]:
         """The module as a stage-``target`` learner sees it, and each output line's source line."""

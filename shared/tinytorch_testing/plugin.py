@@ -113,16 +113,21 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     )
 
 
-_FALSIFYING = re.compile(r"^(Falsifying (?:explicit )?example:.*?)(?:\n\s*\n|\Z)", re.S | re.M)
+_ERROR_PREFIX = re.compile(r"^E {1,7}", re.M)  # pytest marks exception lines with "E"
+# Hypothesis's minimal failing input; older releases say "Falsifying example".
+_FALSIFYING = re.compile(
+    r"^((?:Falsifying (?:explicit )?example|Failing test case):.*?)(?:\n\s*\n|\Z)", re.S | re.M
+)
 
 
 def _failure_details(report: pytest.TestReport) -> tuple[str, str]:
     """A one-line message and Hypothesis's minimal failing example, if any."""
-    text = report.longreprtext or ""
+    text = _ERROR_PREFIX.sub("", report.longreprtext or "")
     crash = getattr(report.longrepr, "reprcrash", None)
     message = crash.message if crash is not None else (text.strip().splitlines() or [""])[-1]
     example = _FALSIFYING.search(text)
-    return message.strip()[:500], (example.group(1).strip()[:2000] if example else "")
+    first_line = message.strip().split("\n", 1)[0]
+    return first_line[:500], (example.group(1).strip()[:2000] if example else "")
 
 
 class _Recorder:
