@@ -162,7 +162,12 @@ def badge(g: Grade) -> dict:
     """A shields.io endpoint document for the stage."""
     label = f"stage {g.stage:02d}"
     if g.integrity:
-        return {"schemaVersion": 1, "label": label, "message": "tests modified", "color": "lightgrey"}
+        return {
+            "schemaVersion": 1,
+            "label": label,
+            "message": "tests modified",
+            "color": "lightgrey",
+        }
     message = f"{g.points}/{g.max_points}"
     if g.complete:
         color = "brightgreen"
@@ -195,17 +200,31 @@ def _first_failure(g: Grade) -> dict | None:
 def render_terminal(g: Grade, color: bool = False) -> str:
     """The points table a learner sees at the end of ``nox -s stage-NN``."""
     style = _Style(color)
-    lines = ["", style(f"Stage {g.stage:02d} · {g.title}: {g.points}/{g.max_points} points", "1"), ""]
+    lines = [
+        "",
+        style(f"Stage {g.stage:02d} · {g.title}: {g.points}/{g.max_points} points", "1"),
+        "",
+    ]
     if g.integrity:
         lines.append(style("Tests were modified, so this stage is not graded:", "31;1"))
         lines += [f"  {p}" for p in g.integrity]
-        lines += ["", "Restore them with `git checkout -- <file>` (your tinytorch/ code is not affected).", ""]
+        lines += [
+            "",
+            "Restore them with `git checkout -- <file>` (your tinytorch/ code is not affected).",
+            "",
+        ]
         return "\n".join(lines)
     width = max((len(t["name"]) for t in g.tests), default=10)
     for t in g.tests:
         ok = t["outcome"] == "passed"
-        mark = style("pass", "32") if ok else style("FAIL" if t["outcome"] == "failed" else t["outcome"].upper(), "31")
-        lines.append(f"  {t['earned']:>2}/{t['points']:<2} {mark}  {t['name']:<{width}}  {style(t['doc'], '2')}")
+        mark = (
+            style("pass", "32")
+            if ok
+            else style("FAIL" if t["outcome"] == "failed" else t["outcome"].upper(), "31")
+        )
+        lines.append(
+            f"  {t['earned']:>2}/{t['points']:<2} {mark}  {t['name']:<{width}}  {style(t['doc'], '2')}"
+        )
         if not ok:
             if t["message"]:
                 lines.append(f"         {t['message']}")
@@ -242,10 +261,7 @@ def next_step(g: Grade) -> str:
         return "Next: make the failing regression checks pass again."
     if failure is None:
         return "Next: run the full stage session; some graded tests did not run."
-    return (
-        f"Next: make {failure['name']} pass. Run it alone with\n"
-        f"  pytest '{failure['nodeid']}'"
-    )
+    return f"Next: make {failure['name']} pass. Run it alone with\n  pytest '{failure['nodeid']}'"
 
 
 def render_summary(g: Grade) -> str:
@@ -272,7 +288,10 @@ def render_summary(g: Grade) -> str:
             lines.append("")
     if g.regression_count:
         failed = len(g.regressions)
-        lines += ["", f"Regression checks of earlier stages: {g.regression_count - failed} passed, {failed} failed."]
+        lines += [
+            "",
+            f"Regression checks of earlier stages: {g.regression_count - failed} passed, {failed} failed.",
+        ]
         lines += [f"- stage {r['stage']:02d} `{r['name']}`: {r['message']}" for r in g.regressions]
     return "\n".join(lines) + "\n"
 
@@ -296,14 +315,19 @@ def stage_key(manifest: dict, value: str) -> str:
     return f"{int(digits):02d}"
 
 
-def grade_stage(root: Path, number: str, results_path: Path | None, out: Path | None, color: bool) -> int:
+def grade_stage(
+    root: Path, number: str, results_path: Path | None, out: Path | None, color: bool
+) -> int:
     manifest = load_manifest(root)
     entry = manifest["stages"][number]
     folder = root / entry["dir"]
     results_path = results_path or folder / GRADE_DIR / "results.json"
     out = out or folder / GRADE_DIR
     if not results_path.is_file():
-        print(f"error: no test results at {results_path}; run `nox -s stage-{number}`", file=sys.stderr)
+        print(
+            f"error: no test results at {results_path}; run `nox -s stage-{number}`",
+            file=sys.stderr,
+        )
         return 2
     results = json.loads(results_path.read_text(encoding="utf-8"))
     g = grade(results, entry, check_integrity(root, manifest, number))
@@ -344,7 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     one = sub.add_parser("stage", help="grade one stage from its test results")
     one.add_argument("number", help="the stage: 3, 03 or stage-03")
-    one.add_argument("--results", type=Path, help="results JSON (default: the stage's .grade/results.json)")
+    one.add_argument(
+        "--results", type=Path, help="results JSON (default: the stage's .grade/results.json)"
+    )
     one.add_argument("--out", type=Path, help="output folder (default: the stage's .grade/)")
     sub.add_parser("status", help="table of every stage's last grade")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)

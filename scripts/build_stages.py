@@ -133,7 +133,9 @@ def load_manifest(root: Path) -> list[Stage]:
             raise BuildError(rel, None, f"{label}: unknown fields {sorted(unknown)}")
         if entry["number"] != position:
             raise BuildError(
-                rel, None, f"{label} has number {entry['number']}; stages must be numbered 1, 2, ..."
+                rel,
+                None,
+                f"{label} has number {entry['number']}; stages must be numbered 1, 2, ...",
             )
         if not re.fullmatch(r"[a-z][a-z0-9_]*", entry["slug"]):
             raise BuildError(rel, None, f"{label}: slug {entry['slug']!r} must be lower_snake_case")
@@ -162,7 +164,9 @@ def load_manifest(root: Path) -> list[Stage]:
 # ----------------------------------------------------------------------------- markers
 
 _MARKER = re.compile(r"#\s*(BEGIN|END)\b")
-_BEGIN = re.compile(r"^(?P<indent>\s*)# BEGIN (?P<kind>SOLUTION|REVEAL)(?: stage=(?P<stage>\d{1,2}))?\s*$")
+_BEGIN = re.compile(
+    r"^(?P<indent>\s*)# BEGIN (?P<kind>SOLUTION|REVEAL)(?: stage=(?P<stage>\d{1,2}))?\s*$"
+)
 _END = re.compile(r"^(?P<indent>\s*)# END (?P<kind>SOLUTION|REVEAL)\s*$")
 _NOTE = re.compile(r"^\s*# (TODO|HINT):")
 _NOTE_CONTINUATION = re.compile(r"^\s*#\s{2,}\S")
@@ -199,7 +203,11 @@ def parse_blocks(rel: str, lines: list[str], owner: int, stage_count: int) -> li
                 raise BuildError(rel, lineno, "REVEAL needs the stage it appears in: stage=NN")
             stage = int(begin["stage"]) if begin["stage"] else owner
             if not 1 <= stage <= stage_count:
-                raise BuildError(rel, lineno, f"unknown stage {stage}; the course has stages 01-{stage_count:02d}")
+                raise BuildError(
+                    rel,
+                    lineno,
+                    f"unknown stage {stage}; the course has stages 01-{stage_count:02d}",
+                )
             if stage < owner:
                 raise BuildError(
                     rel, lineno,
@@ -242,12 +250,16 @@ def parse_blocks(rel: str, lines: list[str], owner: int, stage_count: int) -> li
                 )  # fmt: skip
             if end["indent"] != block.indent:
                 raise BuildError(
-                    rel, lineno, f"END marker indented differently from its BEGIN on line {block.begin + 1}"
+                    rel,
+                    lineno,
+                    f"END marker indented differently from its BEGIN on line {block.begin + 1}",
                 )
             block.end = index
     if open_blocks:
         block = open_blocks[-1]
-        raise BuildError(rel, block.begin + 1, f"BEGIN {block.kind} is never closed with END {block.kind}")
+        raise BuildError(
+            rel, block.begin + 1, f"BEGIN {block.kind} is never closed with END {block.kind}"
+        )
     return top
 
 
@@ -294,11 +306,15 @@ class ModuleSource:
         self.rel, self.owner = rel, owner
         self.text = (course.root / SOLUTIONS / rel).read_text(encoding="utf-8")
         self.lines = self.text.splitlines()
-        self.blocks = parse_blocks(f"{SOLUTIONS}/{rel}", self.lines, owner.number, len(course.stages))
+        self.blocks = parse_blocks(
+            f"{SOLUTIONS}/{rel}", self.lines, owner.number, len(course.stages)
+        )
         try:
             tree = ast.parse(self.text, filename=rel)
         except SyntaxError as error:
-            raise BuildError(f"{SOLUTIONS}/{rel}", error.lineno, f"syntax error: {error.msg}") from None
+            raise BuildError(
+                f"{SOLUTIONS}/{rel}", error.lineno, f"syntax error: {error.msg}"
+            ) from None
         self.functions = _function_names(tree)
         self._check_solution_blocks(course)
 
@@ -343,7 +359,13 @@ class ModuleSource:
                 render_block(block)
                 cursor = block.end + 1
                 hidden = block.kind == "REVEAL" and block.stage > target
-                if hidden and out and not out[-1].strip() and cursor < stop and not self.lines[cursor].strip():
+                if (
+                    hidden
+                    and out
+                    and not out[-1].strip()
+                    and cursor < stop
+                    and not self.lines[cursor].strip()
+                ):
                     cursor += 1  # a removed block leaves one blank line, not two
             for i in range(cursor, stop):
                 emit(self.lines[i], i)
@@ -403,7 +425,14 @@ def _module_name(rel: str) -> str:
     return ".".join(parts)
 
 
-def check_imports(rel: str, text: str, origin: list[int], available: set[str], known: dict[str, Stage], target: Stage) -> None:
+def check_imports(
+    rel: str,
+    text: str,
+    origin: list[int],
+    available: set[str],
+    known: dict[str, Stage],
+    target: Stage,
+) -> None:
     """Every ``tinytorch`` import left in a rendered module must exist in that stage."""
     tree = ast.parse(text)
     for node in ast.walk(tree):
@@ -441,7 +470,9 @@ def _test_functions(path: Path) -> list[tuple[str, int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in tree.body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test"):
+        if not isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef)
+        ) or not node.name.startswith("test"):
             continue
         points = 0
         for decorator in node.decorator_list:
@@ -477,19 +508,29 @@ class Generator:
                         f"{rel} is listed by stage {owners[rel].nn} and stage {stage.nn}",
                     )  # fmt: skip
                 if not (self.root / SOLUTIONS / rel).is_file():
-                    raise BuildError(f"{SOLUTIONS}/stages.toml", None, f"stage {stage.nn} lists {rel}, which does not exist")
+                    raise BuildError(
+                        f"{SOLUTIONS}/stages.toml",
+                        None,
+                        f"stage {stage.nn} lists {rel}, which does not exist",
+                    )
                 owners[rel] = stage
         for stage in self.course.stages:
             wanted = [f"milestones/{name}.py" for name in stage.milestones]
             wanted += [stage.systems] if stage.systems else []
             for rel in wanted:
                 if not (self.root / SOLUTIONS / rel).is_file():
-                    raise BuildError(f"{SOLUTIONS}/stages.toml", None, f"stage {stage.nn} lists {rel}, which does not exist")
+                    raise BuildError(
+                        f"{SOLUTIONS}/stages.toml",
+                        None,
+                        f"stage {stage.nn} lists {rel}, which does not exist",
+                    )
         package = self.root / SOLUTIONS / "tinytorch"
         for path in _files_under(package):
             rel = path.relative_to(self.root / SOLUTIONS).as_posix()
             if rel not in owners:
-                raise BuildError(f"{SOLUTIONS}/{rel}", None, "not listed in any stage's modules in stages.toml")
+                raise BuildError(
+                    f"{SOLUTIONS}/{rel}", None, "not listed in any stage's modules in stages.toml"
+                )
         self.owners = owners
         return {
             rel: ModuleSource(self.course, rel, stage) if rel.endswith(".py") else None
@@ -503,7 +544,9 @@ class Generator:
 
     def build(self) -> dict[str, bytes]:
         ready = [s for s in self.course.stages if s.ready]
-        known = {_module_name(rel): stage for rel, stage in self.owners.items() if rel.endswith(".py")}
+        known = {
+            _module_name(rel): stage for rel, stage in self.owners.items() if rel.endswith(".py")
+        }
         for stage in ready:
             self._build_stage(stage, known)
         self.add(f"{WORKFLOWS}/classroom.yml", classroom_workflow(ready))
@@ -513,7 +556,11 @@ class Generator:
 
     def _build_stage(self, stage: Stage, known: dict[str, Stage]) -> None:
         base = f"stages/{stage.dirname}"
-        included = {rel: src for rel, src in self._modules.items() if self.owners[rel].number <= stage.number}
+        included = {
+            rel: src
+            for rel, src in self._modules.items()
+            if self.owners[rel].number <= stage.number
+        }
         available = {_module_name(rel) for rel in included if rel.endswith(".py")}
         for rel, module in included.items():
             if module is None:
@@ -523,7 +570,11 @@ class Generator:
             try:
                 compile(text, f"{base}/{rel}", "exec")
             except SyntaxError as error:
-                line = origin[error.lineno - 1] if error.lineno and error.lineno <= len(origin) else None
+                line = (
+                    origin[error.lineno - 1]
+                    if error.lineno and error.lineno <= len(origin)
+                    else None
+                )
                 raise BuildError(
                     f"{SOLUTIONS}/{rel}", line,
                     f"renders to invalid Python for stage {stage.nn}: {error.msg} (did a REVEAL "
@@ -537,18 +588,34 @@ class Generator:
                 rel = path.relative_to(self.root / SOLUTIONS).as_posix()
                 data = path.read_bytes()
                 if path.suffix == ".py":
-                    if re.search(r"^\s*# (BEGIN|END) (SOLUTION|REVEAL)", data.decode("utf-8"), re.M):
-                        raise BuildError(f"{SOLUTIONS}/{rel}", None, "tests must not contain solution markers")
+                    if re.search(
+                        r"^\s*# (BEGIN|END) (SOLUTION|REVEAL)", data.decode("utf-8"), re.M
+                    ):
+                        raise BuildError(
+                            f"{SOLUTIONS}/{rel}", None, "tests must not contain solution markers"
+                        )
                     data = _test_header(earlier, stage, rel).encode("utf-8") + data
                 self.add(f"{base}/{rel}", data)
             for name in earlier.milestones:
-                self.add(f"{base}/milestones/{name}.py", (self.root / SOLUTIONS / "milestones" / f"{name}.py").read_bytes())
+                self.add(
+                    f"{base}/milestones/{name}.py",
+                    (self.root / SOLUTIONS / "milestones" / f"{name}.py").read_bytes(),
+                )
             if earlier.systems:
-                self.add(f"{base}/{earlier.systems}", (self.root / SOLUTIONS / earlier.systems).read_bytes())
+                self.add(
+                    f"{base}/{earlier.systems}",
+                    (self.root / SOLUTIONS / earlier.systems).read_bytes(),
+                )
         if any(s.milestones for s in self.course.stages[: stage.number]):
-            self.add(f"{base}/milestones/__init__.py", '"""Historical milestones this stage has reached."""\n')
+            self.add(
+                f"{base}/milestones/__init__.py",
+                '"""Historical milestones this stage has reached."""\n',
+            )
         if any(s.systems for s in self.course.stages[: stage.number]):
-            self.add(f"{base}/systems/__init__.py", '"""Systems measurements: run them, read the numbers."""\n')
+            self.add(
+                f"{base}/systems/__init__.py",
+                '"""Systems measurements: run them, read the numbers."""\n',
+            )
         self.add(f"{base}/conftest.py", stage_conftest(stage))
         self.add(f"{base}/README.md", self._stage_readme(stage))
         self.add(f"{WORKFLOWS}/{stage.session}.yml", stage_workflow(stage))
@@ -556,7 +623,11 @@ class Generator:
     def _stage_readme(self, stage: Stage) -> str:
         doc_path = self.root / SOLUTIONS / "docs" / f"{stage.dirname}.md"
         if not doc_path.is_file():
-            raise BuildError(f"{SOLUTIONS}/docs/{stage.dirname}.md", None, f"stage {stage.nn} is ready but has no README source")
+            raise BuildError(
+                f"{SOLUTIONS}/docs/{stage.dirname}.md",
+                None,
+                f"stage {stage.nn} is ready but has no README source",
+            )
         body = doc_path.read_text(encoding="utf-8").strip()
         tests_dir = self.root / SOLUTIONS / "tests" / f"stage_{stage.nn}"
         rows = []
@@ -586,7 +657,7 @@ class Generator:
                 "```",
                 "",
                 f"Work only inside `stages/{stage.dirname}/`: the stubs that raise "
-                f"`NotImplementedError(\"stage {stage.nn}: ...\")` are yours to write. Tests of "
+                f'`NotImplementedError("stage {stage.nn}: ...")` are yours to write. Tests of '
                 "earlier stages run too, as regression checks: they must keep passing.",
                 "",
                 body,
@@ -636,7 +707,9 @@ class Generator:
         path = self.root / "README.md"
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if README_BEGIN not in text or README_END not in text:
-            raise BuildError("README.md", None, f"needs the markers {README_BEGIN} and {README_END}")
+            raise BuildError(
+                "README.md", None, f"needs the markers {README_BEGIN} and {README_END}"
+            )
         rows = ["| stage | tier | hours | points | status |", "|---|---|---:|---:|---|"]
         for stage in self.course.stages:
             if stage.ready:
@@ -645,7 +718,9 @@ class Generator:
                 status = f"[![{stage.session}]({badge}/badge.svg)]({badge})"
             else:
                 link, status = f"{stage.nn} · {stage.title}", "not ready yet"
-            rows.append(f"| {link} | {stage.tier} | {stage.hours:g} | {stage.points or '–'} | {status} |")
+            rows.append(
+                f"| {link} | {stage.tier} | {stage.hours:g} | {stage.points or '–'} | {status} |"
+            )
         head, rest = text.split(README_BEGIN, 1)
         _, tail = rest.split(README_END, 1)
         return f"{head}{README_BEGIN}\n" + "\n".join(rows) + f"\n{README_END}{tail}"
@@ -657,7 +732,11 @@ def _is_protected(rel: str) -> bool:
 
 
 def _test_header(source: Stage, target: Stage, rel: str) -> str:
-    role = "graded in this stage" if source.number == target.number else f"a regression check from stage {source.nn}"
+    role = (
+        "graded in this stage"
+        if source.number == target.number
+        else f"a regression check from stage {source.nn}"
+    )
     return (
         f"# Generated from solutions/{rel} by scripts/build_stages.py: {role}.\n"
         "# Do not edit: the grader checks this file against ci/manifest.json.\n"
@@ -689,7 +768,9 @@ pytest_plugins = ["tinytorch_testing.plugin"]
 
 # ----------------------------------------------------------------------------- workflows
 
-_INSTALL_TOOLS = 'python -m pip install --upgrade "pip>=25.1" && python -m pip install --group tools'
+_INSTALL_TOOLS = (
+    'python -m pip install --upgrade "pip>=25.1" && python -m pip install --group tools'
+)
 
 
 def stage_workflow(stage: Stage) -> str:
@@ -755,7 +836,10 @@ def classroom_workflow(ready: list[Stage]) -> str:
           timeout: 20
           max-score: {stage.points}"""
         )
-    env = "\n".join(f'          STAGE{s.nn}_RESULTS: "${{{{ steps.stage{s.nn}.outputs.result }}}}"' for s in ready)
+    env = "\n".join(
+        f'          STAGE{s.nn}_RESULTS: "${{{{ steps.stage{s.nn}.outputs.result }}}}"'
+        for s in ready
+    )
     runners = ",".join(f"stage{s.nn}" for s in ready)
     body = "\n".join(steps)
     return f"""# Generated by scripts/build_stages.py from solutions/stages.toml: do not edit.
@@ -800,7 +884,10 @@ jobs:
 
 def _generated_scope(rel: str) -> bool:
     """Paths the generator owns: anything else on disk is left alone."""
-    return rel.startswith("stages/") or re.fullmatch(rf"{WORKFLOWS}/(stage-\d\d|classroom)\.yml", rel) is not None
+    return (
+        rel.startswith("stages/")
+        or re.fullmatch(rf"{WORKFLOWS}/(stage-\d\d|classroom)\.yml", rel) is not None
+    )
 
 
 def _disk_files(root: Path) -> dict[str, Path]:
@@ -821,7 +908,11 @@ def _disk_files(root: Path) -> dict[str, Path]:
 def plan(root: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]]:
     """(files to write, files to delete) to bring the disk in line with ``files``."""
     disk = _disk_files(root)
-    write = sorted(rel for rel, data in files.items() if not (root / rel).is_file() or (root / rel).read_bytes() != data)
+    write = sorted(
+        rel
+        for rel, data in files.items()
+        if not (root / rel).is_file() or (root / rel).read_bytes() != data
+    )
     delete = sorted(rel for rel in disk if rel not in files)
     return write, delete
 
@@ -829,7 +920,11 @@ def plan(root: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]]:
 def edited_since_generation(root: Path, rels: list[str]) -> list[str]:
     """Files whose content is neither what the generator last wrote nor absent: someone's work."""
     manifest = root / MANIFEST_PATH
-    recorded = json.loads(manifest.read_text(encoding="utf-8")).get("generated", {}) if manifest.exists() else {}
+    recorded = (
+        json.loads(manifest.read_text(encoding="utf-8")).get("generated", {})
+        if manifest.exists()
+        else {}
+    )
     edited = []
     for rel in rels:
         path = root / rel
@@ -842,8 +937,12 @@ def edited_since_generation(root: Path, rels: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if any generated file is out of date")
-    parser.add_argument("--force", action="store_true", help="overwrite generated files even if they were edited")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if any generated file is out of date"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite generated files even if they were edited"
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
@@ -857,9 +956,14 @@ def main(argv: list[str] | None = None) -> int:
         if not write and not delete:
             print(f"up to date: {len(files)} generated files match solutions/")
             return 0
-        print("out of date: run `python scripts/build_stages.py` and commit the result", file=sys.stderr)
+        print(
+            "out of date: run `python scripts/build_stages.py` and commit the result",
+            file=sys.stderr,
+        )
         for rel in write:
-            print(f"  stale   {rel}" if (root / rel).exists() else f"  missing {rel}", file=sys.stderr)
+            print(
+                f"  stale   {rel}" if (root / rel).exists() else f"  missing {rel}", file=sys.stderr
+            )
         for rel in delete:
             print(f"  extra   {rel}", file=sys.stderr)
         return 1

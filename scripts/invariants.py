@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_stages import ROOT, Stage, load_manifest  # noqa: E402
+from build_stages import ROOT, Stage, load_manifest
 
 #: The stub error every graded test must die of on its own stage.
 STUB_ERROR = "NotImplementedError"
@@ -79,7 +79,9 @@ def check_reference(stages: list[Stage], workers: int) -> list[str]:
     print(f"reference: {len(tests)} tests on solutions/ across {len(by_stage)} stages")
     for number in sorted(by_stage):
         found = by_stage[number]
-        print(f"  stage {number:02d}: {len(found):4d} tests, {sum(t['points'] for t in found):4d} points")
+        print(
+            f"  stage {number:02d}: {len(found):4d} tests, {sum(t['points'] for t in found):4d} points"
+        )
     if problems and payload["exit_status"] not in (0, 1):
         problems.append(payload["output"][-3000:])
     return problems
@@ -89,7 +91,11 @@ def check_stub(stage: Stage) -> tuple[Stage, list[str], str]:
     """Invariant 2 for one generated stage."""
     folder = ROOT / "stages" / stage.dirname
     if not folder.is_dir():
-        return stage, [f"{folder.relative_to(ROOT)} does not exist: run scripts/build_stages.py"], ""
+        return (
+            stage,
+            [f"{folder.relative_to(ROOT)} does not exist: run scripts/build_stages.py"],
+            "",
+        )
     payload = run_pytest(folder, [])
     problems = []
     graded = [t for t in payload["tests"] if t["stage"] == stage.number]
@@ -106,9 +112,13 @@ def check_stub(stage: Stage) -> tuple[Stage, list[str], str]:
             )
     for test in earlier:
         if test["outcome"] != "passed":
-            problems.append(f"earlier-stage test {test['outcome']}: {test['nodeid']}: {test['message']}")
+            problems.append(
+                f"earlier-stage test {test['outcome']}: {test['nodeid']}: {test['message']}"
+            )
     if payload["exit_status"] not in (0, 1):
-        problems.append(f"pytest exited with status {payload['exit_status']}:\n{payload['output'][-3000:]}")
+        problems.append(
+            f"pytest exited with status {payload['exit_status']}:\n{payload['output'][-3000:]}"
+        )
     summary = f"{len(graded)} graded tests fail on the stubs, {len(earlier)} earlier tests pass"
     return stage, problems, summary
 
@@ -128,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         problems = check_reference(stages, args.workers)
         for problem in problems:
             print(f"  FAIL {problem}")
-        print("invariant 1 holds" if not problems else f"invariant 1 is broken ({len(problems)} problems)")
+        print(
+            "invariant 1 holds"
+            if not problems
+            else f"invariant 1 is broken ({len(problems)} problems)"
+        )
         return 1 if problems else 0
 
     chosen = [s for s in stages if s.ready and (not args.stage or s.number in args.stage)]

@@ -139,7 +139,10 @@ def build(root: Path) -> dict[str, str]:
 def test_each_stage_sees_earlier_work_solved_its_own_stubbed_and_later_absent(course):
     files = build(course)
     core_1 = files["stages/01_core/tinytorch/core.py"]
-    assert "    # TODO: return two times x.\n    # HINT: multiplication\n    #   works on numbers.\n" in core_1
+    assert (
+        "    # TODO: return two times x.\n    # HINT: multiplication\n    #   works on numbers.\n"
+        in core_1
+    )
     assert 'raise NotImplementedError("stage 01: double: return two times x.")' in core_1
     assert 'raise NotImplementedError("triple arrives in stage 02 (Extra)")' in core_1
     assert "y = 2 * x" not in core_1 and "BEGIN" not in core_1
@@ -159,7 +162,9 @@ def test_each_stage_sees_earlier_work_solved_its_own_stubbed_and_later_absent(co
 def test_stage_folders_carry_tests_conftest_readme_and_workflows(course):
     files = build(course)
     assert "stages/02_extra/tests/stage_01/test_core.py" in files  # regression checks
-    assert "a regression check from stage 01" in files["stages/02_extra/tests/stage_01/test_core.py"]
+    assert (
+        "a regression check from stage 01" in files["stages/02_extra/tests/stage_01/test_core.py"]
+    )
     assert "graded in this stage" in files["stages/02_extra/tests/stage_02/test_extra.py"]
     assert "TINYTORCH_STAGE = 2" in files["stages/02_extra/conftest.py"]
     readme = files["stages/02_extra/README.md"]
@@ -220,7 +225,9 @@ def test_check_passes_when_fresh_and_names_stale_missing_and_extra_files(course,
 def test_a_learners_edits_are_never_overwritten_without_force(course, capsys):
     assert build_stages.main(["--root", str(course)]) == 0
     learner_file = course / "stages/01_core/tinytorch/core.py"
-    learner_file.write_text(learner_file.read_text().replace("raise NotImplementedError", "return 2 * x  #"))
+    learner_file.write_text(
+        learner_file.read_text().replace("raise NotImplementedError", "return 2 * x  #")
+    )
     work = learner_file.read_bytes()
     write(course, "solutions/tinytorch/core.py", CORE.replace("Twice x.", "Two times x."))
     assert build_stages.main(["--root", str(course)]) == 1
@@ -242,8 +249,14 @@ def test_import_of_a_later_module_outside_reveal_is_reported_at_its_line(course)
     ("source", "words"),
     [
         ("# BEGIN SOLUTION\n# TODO: x\ny = 1\n# END SOLUTION\n", "inside a function body"),
-        ("def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION\n", "without a '# TODO:'"),
-        ('def f():\n    """Doc."""\n    # BEGIN SOLUTION\n    # TODO: x\n    # END SOLUTION\n', "holds no code"),
+        (
+            "def f():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION\n",
+            "without a '# TODO:'",
+        ),
+        (
+            'def f():\n    """Doc."""\n    # BEGIN SOLUTION\n    # TODO: x\n    # END SOLUTION\n',
+            "holds no code",
+        ),
         (
             "def f():\n    # BEGIN REVEAL stage=02\n    return 1\n    # END REVEAL\n",
             "renders to invalid Python for stage 01",
@@ -262,14 +275,18 @@ def test_bad_solution_modules_fail_with_a_message(course, source, words):
 
 def test_manifest_and_ownership_problems_are_reported(course):
     write(course, "solutions/tinytorch/orphan.py", "x = 1\n")
-    with pytest.raises(BuildError, match="orphan.py: not listed in any stage"):
+    with pytest.raises(BuildError, match=r"orphan\.py: not listed in any stage"):
         build(course)
     (course / "solutions/tinytorch/orphan.py").unlink()
     write(course, "solutions/stages.toml", MANIFEST.replace("number = 2", "number = 5"))
     with pytest.raises(BuildError, match="must be numbered 1, 2"):
         build(course)
-    write(course, "solutions/stages.toml", MANIFEST.replace('"tinytorch/extra.py"', '"tinytorch/nope.py"'))
-    with pytest.raises(BuildError, match="nope.py, which does not exist"):
+    write(
+        course,
+        "solutions/stages.toml",
+        MANIFEST.replace('"tinytorch/extra.py"', '"tinytorch/nope.py"'),
+    )
+    with pytest.raises(BuildError, match=r"nope\.py, which does not exist"):
         build(course)
 
 
@@ -282,4 +299,7 @@ def test_markers_in_tests_are_rejected(course):
 def test_cli_reports_build_errors_with_exit_code_2(course, capsys):
     write(course, "solutions/tinytorch/core.py", "def f():\n    # BEGIN SOLUTION\n")
     assert build_stages.main(["--root", str(course), "--check"]) == 2
-    assert "error: solutions/tinytorch/core.py:2: BEGIN SOLUTION is never closed" in capsys.readouterr().err
+    assert (
+        "error: solutions/tinytorch/core.py:2: BEGIN SOLUTION is never closed"
+        in capsys.readouterr().err
+    )

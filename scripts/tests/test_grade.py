@@ -9,7 +9,13 @@ from pathlib import Path
 import grade as grader
 import pytest
 
-STAGE = {"number": 2, "slug": "activations", "title": "Activations", "points": 6, "dir": "stages/02_activations"}
+STAGE = {
+    "number": 2,
+    "slug": "activations",
+    "title": "Activations",
+    "points": 6,
+    "dir": "stages/02_activations",
+}
 
 
 def result(name: str, stage: int, outcome: str, points: int = 2, **extra) -> dict:
@@ -31,12 +37,21 @@ def make(*tests, exit_status: int = 1) -> dict:
     return {"graded_stage": 2, "exit_status": exit_status, "tests": list(tests)}
 
 
-FULL = make(result("test_a", 2, "passed"), result("test_b", 2, "passed", 4), result("test_old", 1, "passed"), exit_status=0)
+FULL = make(
+    result("test_a", 2, "passed"),
+    result("test_b", 2, "passed", 4),
+    result("test_old", 1, "passed"),
+    exit_status=0,
+)
 
 
 def test_points_count_only_passing_tests_of_the_graded_stage():
     g = grader.grade(
-        make(result("test_a", 2, "passed"), result("test_b", 2, "failed", 4), result("test_old", 1, "passed")),
+        make(
+            result("test_a", 2, "passed"),
+            result("test_b", 2, "failed", 4),
+            result("test_old", 1, "passed"),
+        ),
         STAGE,
         [],
     )
@@ -52,7 +67,11 @@ def test_full_points_complete_the_stage():
 
 def test_a_failing_earlier_stage_test_is_a_regression_that_blocks_completion():
     g = grader.grade(
-        make(result("test_a", 2, "passed"), result("test_b", 2, "passed", 4), result("test_old", 1, "failed", message="boom")),
+        make(
+            result("test_a", 2, "passed"),
+            result("test_b", 2, "passed", 4),
+            result("test_old", 1, "failed", message="boom"),
+        ),
         STAGE,
         [],
     )
@@ -67,7 +86,11 @@ def test_tampering_voids_the_grade():
 
 
 def test_collection_errors_block_completion():
-    g = grader.grade(make(result("test_a", 2, "passed"), result("test_b", 2, "passed", 4), exit_status=2), STAGE, [])
+    g = grader.grade(
+        make(result("test_a", 2, "passed"), result("test_b", 2, "passed", 4), exit_status=2),
+        STAGE,
+        [],
+    )
     assert g.points == 6 and not g.complete and g.collection_failed
 
 
@@ -84,7 +107,11 @@ def test_collection_errors_block_completion():
 )
 def test_badge_colour_follows_the_grade(outcomes, integrity, color, message):
     a, b, old = outcomes
-    g = grader.grade(make(result("test_a", 2, a), result("test_b", 2, b, 4), result("test_old", 1, old)), STAGE, integrity)
+    g = grader.grade(
+        make(result("test_a", 2, a), result("test_b", 2, b, 4), result("test_old", 1, old)),
+        STAGE,
+        integrity,
+    )
     badge = grader.badge(g)
     assert badge == {"schemaVersion": 1, "label": "stage 02", "message": message, "color": color}
 
@@ -161,13 +188,34 @@ def test_cli_writes_grade_summary_and_badge_and_exits_by_completion(stage_copy, 
     results = stage_copy / "results.json"
     results.write_text(json.dumps(FULL))
     out = stage_copy / "out"
-    assert grader.main(["--root", str(stage_copy), "stage", "2", "--results", str(results), "--out", str(out)]) == 0
+    assert (
+        grader.main(
+            ["--root", str(stage_copy), "stage", "2", "--results", str(results), "--out", str(out)]
+        )
+        == 0
+    )
     written = json.loads((out / "grade.json").read_text())
     assert (written["points"], written["max_points"], written["complete"]) == (6, 6, True)
     assert json.loads((out / "badge.json").read_text())["color"] == "brightgreen"
     assert (out / "summary.md").read_text().startswith("## ✅ Stage 02")
-    results.write_text(json.dumps(make(result("test_a", 2, "failed"), result("test_b", 2, "passed", 4))))
-    assert grader.main(["--root", str(stage_copy), "stage", "stage-02", "--results", str(results), "--out", str(out)]) == 1
+    results.write_text(
+        json.dumps(make(result("test_a", 2, "failed"), result("test_b", 2, "passed", 4)))
+    )
+    assert (
+        grader.main(
+            [
+                "--root",
+                str(stage_copy),
+                "stage",
+                "stage-02",
+                "--results",
+                str(results),
+                "--out",
+                str(out),
+            ]
+        )
+        == 1
+    )
     assert "4/6 points" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="unknown stage '7'"):
         grader.main(["--root", str(stage_copy), "stage", "7"])

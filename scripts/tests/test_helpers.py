@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given
-from tinytorch_testing import GradcheckError, assert_close, gradcheck, numerical_gradient
-from tinytorch_testing import strategies as tst
 
 import tinytorch as tt  # the reference solution (scripts/tests/conftest.py puts it on the path)
+from tinytorch_testing import GradcheckError, assert_close, gradcheck, numerical_gradient
+from tinytorch_testing import strategies as tst
 
 
 def test_assert_close_accepts_values_within_the_dtype_tolerance():
@@ -21,9 +21,21 @@ def test_assert_close_accepts_values_within_the_dtype_tolerance():
 @pytest.mark.parametrize(
     ("actual", "expected", "words"),
     [
-        (np.ones(3, np.float32), np.ones((3, 1), np.float32), "shape mismatch: got (3,), expected (3, 1)"),
-        (np.ones(3, np.float64), np.ones(3, np.float32), "dtype mismatch: got float64, expected float32"),
-        (np.array([1, 2, 3.1], np.float32), np.array([1, 2, 3], np.float32), "first mismatch at index (2,)"),
+        (
+            np.ones(3, np.float32),
+            np.ones((3, 1), np.float32),
+            "shape mismatch: got (3,), expected (3, 1)",
+        ),
+        (
+            np.ones(3, np.float64),
+            np.ones(3, np.float32),
+            "dtype mismatch: got float64, expected float32",
+        ),
+        (
+            np.array([1, 2, 3.1], np.float32),
+            np.array([1, 2, 3], np.float32),
+            "first mismatch at index (2,)",
+        ),
         (np.array([1, 2]), np.array([1, 3]), "1 of 2 elements differ"),
     ],
 )
@@ -59,19 +71,25 @@ def test_gradcheck_catches_a_wrong_backward(monkeypatch):
     from tinytorch.ops import arithmetic
 
     def wrong(self, grad):
-        a, b = self.inputs
+        _, b = self.inputs
         return grad * b, grad * b  # d(a*b)/db should be a
 
     monkeypatch.setattr(arithmetic.Mul, "backward", wrong)
     rng = np.random.default_rng(1)
-    with pytest.raises(GradcheckError, match="gradient of input 1 .* is wrong at index"):
+    with pytest.raises(GradcheckError, match=r"gradient of input 1 .* is wrong at index"):
         gradcheck(lambda x, y: x * y, rng.standard_normal(3), rng.standard_normal(3))
 
 
 def test_gradcheck_reports_missing_gradients_and_bad_inputs():
     x = np.ones(3)
     with pytest.raises(GradcheckError, match="input 0 got no gradient"):
-        gradcheck(lambda t: tt.tensor([1.0, 2.0, 3.0], dtype="float64", requires_grad=True).sum() + 0 * t.detach().sum(), x)
+        gradcheck(
+            lambda t: (
+                tt.tensor([1.0, 2.0, 3.0], dtype="float64", requires_grad=True).sum()
+                + 0 * t.detach().sum()
+            ),
+            x,
+        )
     with pytest.raises(TypeError, match="must be float64"):
         gradcheck(lambda t: t.sum(), x.astype(np.float32))
     with pytest.raises(ValueError, match="at least one float"):

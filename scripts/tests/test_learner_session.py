@@ -27,12 +27,18 @@ def course(tmp_path: Path) -> Path:
     for rel in ("noxfile.py", "pyproject.toml"):
         shutil.copy2(ROOT / rel, tmp_path / rel)
     for rel in ("ci", "shared", STAGE["dir"]):
-        shutil.copytree(ROOT / rel, tmp_path / rel, ignore=shutil.ignore_patterns("__pycache__", ".grade"))
+        shutil.copytree(
+            ROOT / rel, tmp_path / rel, ignore=shutil.ignore_patterns("__pycache__", ".grade")
+        )
     return tmp_path
 
 
 def run_session(course: Path, session: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "NO_COLOR": "1",
+    }
     return subprocess.run(
         [sys.executable, "-m", "nox", "-s", session, "--no-venv", "--no-install"],
         cwd=course, env=env, capture_output=True, text=True, check=False, timeout=600,

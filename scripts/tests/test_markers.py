@@ -49,7 +49,11 @@ def test_balanced_blocks_parse_with_their_stages():
         ("def f():\n    return 1\n    # END SOLUTION\n", 3, "without a matching BEGIN"),
         ("# BEGIN REVEAL stage=05\nx = 1\n# END SOLUTION\n", 3, "closes the BEGIN REVEAL"),
         ("def f():\n    # BEGIN SOLUTION stage=42\n    # END SOLUTION\n", 2, "unknown stage 42"),
-        ("def f():\n    # BEGIN SOLUTION stage=01\n    # END SOLUTION\n", 2, "only arrives in stage 02"),
+        (
+            "def f():\n    # BEGIN SOLUTION stage=01\n    # END SOLUTION\n",
+            2,
+            "only arrives in stage 02",
+        ),
         ("# BEGIN REVEAL stage=02\n# END REVEAL\n", 1, "hides nothing"),
         ("# BEGIN REVEAL\n# END REVEAL\n", 1, "REVEAL needs the stage"),
         ("def f():\n    # BEGIN SOLUTON\n", 2, "malformed marker"),

@@ -102,9 +102,15 @@ def test_results_record_outcomes_points_hints_and_examples(tmp_path, workers):
     failure = tests["test_hypothesis_failure"]
     assert failure["outcome"] == "failed" and failure["points"] == 2
     assert failure["message"] == "assert 10 < 10"
-    assert re.match(r"(Falsifying example|Failing test case): test_hypothesis_failure\(", failure["falsifying_example"])
+    assert re.match(
+        r"(Falsifying example|Failing test case): test_hypothesis_failure\(",
+        failure["falsifying_example"],
+    )
     assert "n=10" in failure["falsifying_example"]
-    assert [tests["test_param[1]"]["outcome"], tests["test_param[2]"]["outcome"]] == ["passed", "failed"]
+    assert [tests["test_param[1]"]["outcome"], tests["test_param[2]"]["outcome"]] == [
+        "passed",
+        "failed",
+    ]
     assert tests["test_earlier"]["stage"] == 1
 
 

@@ -20,7 +20,9 @@ class GradcheckError(AssertionError):
     """The analytic gradient does not match the numerical one."""
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6
+) -> np.ndarray:
     """Central-difference gradient of the scalar function ``f`` at ``x`` (float64).
 
     ``f`` is called twice per element of ``x``; ``x`` is restored after each probe.
@@ -71,9 +73,7 @@ def gradcheck(
         GradcheckError: naming the input, the worst element and both values.
     """
     Tensor = tensor_type or _tensor_type()
-    checked = [
-        i for i, x in enumerate(inputs) if isinstance(x, np.ndarray) and x.dtype.kind == "f"
-    ]
+    checked = [i for i, x in enumerate(inputs) if isinstance(x, np.ndarray) and x.dtype.kind == "f"]
     if not checked:
         raise ValueError("gradcheck needs at least one float NumPy array among the inputs")
     for i in checked:
@@ -82,9 +82,7 @@ def gradcheck(
     arrays = [x.copy() if i in checked else x for i, x in enumerate(inputs)]
 
     def call(values: Sequence) -> object:
-        args = [
-            Tensor(v, requires_grad=True) if i in checked else v for i, v in enumerate(values)
-        ]
+        args = [Tensor(v, requires_grad=True) if i in checked else v for i, v in enumerate(values)]
         return args, fn(*args)
 
     args, out = call(arrays)

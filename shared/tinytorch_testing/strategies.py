@@ -22,7 +22,9 @@ __all__ = [
 
 def shapes(min_dims: int = 0, max_dims: int = 4, min_side: int = 1, max_side: int = 5):
     """Array shapes such as (), (3,), (2, 1, 4)."""
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side)
+    return hnp.array_shapes(
+        min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=max_side
+    )
 
 
 def broadcastable_shapes(min_dims: int = 0, max_dims: int = 4, max_side: int = 5):
