@@ -109,3 +109,10 @@ def stubs(session: nox.Session) -> None:
     """Invariant 2: on each generated stage, its graded tests fail and earlier ones pass."""
     install(session, "test")
     session.run("python", "scripts/invariants.py", "stubs", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Performance workloads timed against a NumPy floor in the same run (not a test)."""
+    install(session, "runtime")
+    session.run("python", "scripts/bench.py", *session.posargs)
