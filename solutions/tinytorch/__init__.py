@@ -40,5 +40,19 @@ from tinytorch import nn
 from tinytorch.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
 # END REVEAL
+# BEGIN REVEAL stage=06
+from tinytorch import optim
+
+# END REVEAL
+# BEGIN REVEAL stage=07
+from tinytorch import training
+from tinytorch.random import get_rng_state, set_rng_state
+from tinytorch.serialization import load, save
+
+# END REVEAL
+# BEGIN REVEAL stage=08
+from tinytorch import data, datasets
+
+# END REVEAL
 
 __version__ = "0.1.0"

@@ -80,10 +80,10 @@ def topological_order(root) -> list:
             continue
         visited.add(id(node))
         stack.append((node, True))
-        if node.grad_fn is not None:
-            for parent in node.grad_fn.parents:
-                if parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
+        # A Function freed by an earlier backward has no parents; backward() reports it.
+        for parent in getattr(node.grad_fn, "parents", ()):
+            if parent.requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
     return order
     # END SOLUTION
 
@@ -128,7 +128,7 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
                 f"{type(fn).__name__}.backward returned {len(parent_grads)} gradients for "
                 f"{len(fn.parents)} inputs"
             )
-        for parent, parent_grad in zip(fn.parents, parent_grads):
+        for parent, parent_grad in zip(fn.parents, parent_grads, strict=True):
             if parent_grad is None or not parent.requires_grad:
                 continue
             if parent_grad.shape != parent.shape:

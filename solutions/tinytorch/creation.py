@@ -61,12 +61,12 @@ def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
 
 def zeros_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
     """Zeros with ``t``'s shape (and dtype unless given)."""
-    return zeros(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return zeros(t.shape, dtype=t.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
 
 def ones_like(t: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:
     """Ones with ``t``'s shape (and dtype unless given)."""
-    return ones(t.shape, dtype=dtype or t.dtype, requires_grad=requires_grad)
+    return ones(t.shape, dtype=t.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -118,7 +118,19 @@ def rand(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tens
     # END SOLUTION
 
 
-def randint(low: int, high: int, size, generator=None) -> Tensor:
-    """Random int64 values in ``[low, high)``."""
+def randint(low: int, high: int | None = None, size=None, *, generator=None, dtype=None) -> Tensor:
+    """Random integers in ``[low, high)`` (int64 by default), as ``torch.randint``.
+
+    Like PyTorch, ``randint(high, size)`` means ``randint(0, high, size)``.
+    """
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=size)
+        low, high = 0, low
+    if size is None:
+        raise TypeError("randint needs a size: randint(high, size) or randint(low, high, size)")
+    if high <= low:
+        raise ValueError(f"randint needs low < high, got low={low}, high={high}")
     rng = generator or default_generator()
-    return Tensor(rng.integers(low, high, _size((size,))), dtype=dtypes.int64)
+    data = rng.integers(low, high, _size((size,)))
+    return Tensor(data, dtype=dtypes.int64 if dtype is None else dtype)

@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+# The module, not the class: tensor.py imports this file, so while this line runs the Tensor
+# class does not exist yet. By the time an operation is called, it does.
+from tinytorch import tensor as tensor_module
+
 # BEGIN REVEAL stage=05
+# isort: split
 from tinytorch import autograd
 
 # END REVEAL
@@ -60,23 +65,24 @@ class Function:
 
     def __call__(self, *tensors: Tensor) -> Tensor:
         """Run ``forward`` on the tensors' data and wrap the result in a new Tensor."""
-        from tinytorch.tensor import Tensor
-
-        arrays = tuple(t.data for t in tensors)
+        arrays = tuple([t.data for t in tensors])
         try:
             data = self.forward(*arrays)
         except ValueError as error:
             shapes = " and ".join(str(a.shape) for a in arrays)
             raise ValueError(f"{type(self).__name__} got shapes {shapes}: {error}") from None
-        out = Tensor._wrap(data)
+        out = tensor_module.Tensor._wrap(data)
         # BEGIN REVEAL stage=05
-        if autograd.is_grad_enabled() and any(t.requires_grad for t in tensors):
-            # Record the graph: the output remembers this Function, which remembers its
-            # inputs. Tensor.backward walks these links in reverse.
-            self.inputs, self.output, self.parents = arrays, out.data, tensors
-            self.needs_input_grad = tuple(t.requires_grad for t in tensors)
-            out.grad_fn = self
-            out.requires_grad = True
+        if autograd.is_grad_enabled():
+            needs_input_grad = tuple([t.requires_grad for t in tensors])
+            if True in needs_input_grad and out.data.dtype.kind == "f":
+                # Record the graph: the output remembers this Function, which remembers its
+                # inputs. Tensor.backward walks these links in reverse. (Integer results,
+                # such as x.long(), have no gradient and are never recorded.)
+                self.inputs, self.output, self.parents = arrays, out.data, tensors
+                self.needs_input_grad = needs_input_grad
+                out.grad_fn = self
+                out.requires_grad = True
         # END REVEAL
         return out
 

@@ -22,6 +22,7 @@ from tinytorch.ops import arithmetic, elementwise, reduction
 from tinytorch.ops import shape as shape_ops
 
 # BEGIN REVEAL stage=05
+# isort: split
 from tinytorch import autograd
 
 # END REVEAL
@@ -46,7 +47,7 @@ class Tensor:
     def __init__(self, data, requires_grad: bool = False, dtype=None) -> None:
         # BEGIN SOLUTION
         # TODO: store `data` as a NumPy array in self.data with the dtype rules above.
-        # HINT: np.asarray(data) infers int64/float64/bool from Python values; check
+        # HINT: np.array(data) copies and infers int64/float64/bool from Python values; check
         #   isinstance(data, (np.ndarray, np.generic)) to know whether to keep its dtype.
         if isinstance(data, Tensor):
             data = data.data
@@ -55,7 +56,13 @@ class Tensor:
         elif isinstance(data, (np.ndarray, np.generic)):
             array = np.array(data)
         else:
-            array = np.array(data)
+            try:
+                array = np.array(data)
+            except ValueError:
+                raise ValueError(
+                    "Tensor data must be rectangular (every row the same length), got a "
+                    "ragged nested list"
+                ) from None
             if array.dtype.kind == "f":
                 array = array.astype(dtypes.default_float)
             elif array.dtype.kind in "iu":
@@ -66,7 +73,6 @@ class Tensor:
             )
         self.data = array
         self.grad = None
-        self.requires_grad = False
         self.requires_grad = requires_grad
         # END SOLUTION
         # BEGIN REVEAL stage=05
@@ -79,7 +85,7 @@ class Tensor:
         out = cls.__new__(cls)
         out.data = data if isinstance(data, np.ndarray) else np.asarray(data)
         out.grad = None
-        out.requires_grad = False
+        out._requires_grad = False  # skip the property's check: False is always allowed
         # BEGIN REVEAL stage=05
         out.grad_fn = None
         # END REVEAL
@@ -217,8 +223,16 @@ class Tensor:
     def __repr__(self) -> str:
         # BEGIN SOLUTION
         # TODO: print like PyTorch: tensor([[1., 2.]]) plus ", requires_grad=True" when set.
-        # HINT: np.array2string(data, separator=", ", prefix="tensor(") aligns rows.
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        # HINT: np.array2string(data, separator=", ", prefix="tensor(") aligns rows. PyTorch
+        #   shows 4 decimals (1.5000) unless every value is whole (1., 2.).
+        whole = self.dtype.kind != "f" or np.all(self.data == np.round(self.data))
+        body = np.array2string(
+            self.data,
+            separator=", ",
+            prefix="tensor(",
+            precision=4,
+            floatmode="maxprec" if whole else "fixed",
+        )
         extras = []
         if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool):
             extras.append(f"dtype=tinytorch.{self.dtype}")
@@ -234,7 +248,9 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (builtins.bool, int, builtins.float, np.number, np.bool_)):
-            return Tensor._wrap(np.asarray(other, dtype=dtypes.scalar_result_type(self.dtype, other)))
+            return Tensor._wrap(
+                np.asarray(other, dtype=dtypes.scalar_result_type(self.dtype, other))
+            )
         return Tensor(other)
 
     def _binary(self, op, other, reflected: builtins.bool = False) -> Tensor:
@@ -338,11 +354,21 @@ class Tensor:
         """Absolute value of each element."""
         return elementwise.Abs.apply(self)
 
-    def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's argument names
+    def clip(self, min=None, max=None) -> Tensor:
         """Limit each element to ``[min, max]`` (either bound may be None)."""
         if min is None and max is None:
             raise ValueError("clip needs at least one of min and max")
-        return elementwise.Clip.apply(self, low=min, high=max)
+        # The bounds take part in type promotion, as in PyTorch: int_tensor.clip(0.5) is float.
+        target = self.dtype
+        for bound in (min, max):
+            if isinstance(bound, Tensor):
+                target = dtypes.promote_types(target, bound.dtype)
+            elif bound is not None:
+                target = dtypes.promote_types(target, dtypes.scalar_result_type(target, bound))
+        low, high = (
+            b.data.astype(target, copy=False) if isinstance(b, Tensor) else b for b in (min, max)
+        )
+        return elementwise.Clip.apply(_cast(self, target), low=low, high=high)
 
     clamp = clip
 
@@ -350,46 +376,50 @@ class Tensor:
 
     def sum(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
         """Sum over ``dim`` (an int, a tuple, or None for all dimensions)."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return reduction.Sum.apply(self, axis=dim, keepdims=keepdim)
 
     def mean(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
         """Mean over ``dim`` (an int, a tuple, or None for all dimensions)."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return reduction.Mean.apply(_to_float(self), axis=dim, keepdims=keepdim)
 
     def amax(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
         """Largest value over ``dim``; ties share the gradient equally."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return reduction.Max.apply(self, axis=dim, keepdims=keepdim)
 
     def amin(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
         """Smallest value over ``dim``; ties share the gradient equally."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return reduction.Min.apply(self, axis=dim, keepdims=keepdim)
 
     def max(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
         """The largest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         if dim is None:
             return self.amax()
         return ValuesIndices(self.amax(dim, keepdim), self.argmax(dim, keepdim))
 
     def min(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
         """The smallest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         if dim is None:
             return self.amin()
         return ValuesIndices(self.amin(dim, keepdim), self.argmin(dim, keepdim))
 
-    def argmax(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+    def argmax(
+        self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None
+    ) -> Tensor:
         """Index of the largest element along ``dim`` (of the flattened tensor when None)."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return _arg_reduce(np.argmax, self, dim, keepdim)
 
-    def argmin(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+    def argmin(
+        self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None
+    ) -> Tensor:
         """Index of the smallest element along ``dim`` (of the flattened tensor when None)."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return _arg_reduce(np.argmin, self, dim, keepdim)
 
     # ------------------------------------------------------------------ shape
@@ -425,7 +455,8 @@ class Tensor:
         """Swap two dimensions."""
         dims = list(range(self.ndim))
         a, b = _normalize_dim(dim0, self.ndim), _normalize_dim(dim1, self.ndim)
-        dims[a], dims[b] = dims[b], dims[a]
+        if a != b:  # (a 0-d tensor has no dims to swap, but transpose(0, 0) is allowed)
+            dims[a], dims[b] = dims[b], dims[a]
         return shape_ops.Permute.apply(self, dims=tuple(dims))
 
     @property
@@ -434,13 +465,14 @@ class Tensor:
         return shape_ops.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
 
     def squeeze(self, dim=None) -> Tensor:
-        """Remove dimensions of size 1 (only ``dim`` when given and of size 1)."""
+        """Remove dimensions of size 1: all of them, or those of ``dim`` (an int or a tuple)
+        that have size 1; others are left alone, as in PyTorch."""
         if dim is None:
-            new = tuple(n for n in self.shape if n != 1)
+            drop = {d for d, n in enumerate(self.shape) if n == 1}
         else:
-            d = _normalize_dim(dim, self.ndim)
-            new = self.shape if self.shape[d] != 1 else self.shape[:d] + self.shape[d + 1 :]
-        return self.reshape(*new)
+            dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+            drop = {d % max(self.ndim, 1) for d in dims if _size_one(self, d)}
+        return self.reshape(*(n for d, n in enumerate(self.shape) if d not in drop))
 
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a dimension of size 1 at ``dim`` (``-1`` appends)."""
@@ -451,11 +483,14 @@ class Tensor:
         return shape_ops.GetItem.apply(self, index=_index_arrays(index))
 
     def __setitem__(self, index, value) -> None:
-        if self.requires_grad:
+        """``x[index] = value``: write into the array in place."""
+        # BEGIN REVEAL stage=05
+        if self.requires_grad and autograd.is_grad_enabled():
             raise RuntimeError(
                 "in-place assignment into a tensor that requires grad would corrupt its "
                 "gradient; assign into t.data, or do it under tinytorch.no_grad()"
             )
+        # END REVEAL
         self.data[_index_arrays(index)] = value.data if isinstance(value, Tensor) else value
 
     # BEGIN REVEAL stage=02
@@ -543,11 +578,13 @@ class Tensor:
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         """Set ``requires_grad`` in place on a leaf tensor; returns self."""
         # BEGIN SOLUTION stage=05
-        # TODO: only leaves may change; raise RuntimeError for a non-leaf.
-        if not self.is_leaf:
+        # TODO: set requires_grad; a non-leaf cannot stop requiring grad (RuntimeError).
+        # HINT: a non-leaf's requires_grad is decided by its inputs, so only
+        #   requires_grad_(True) (a no-op there) is allowed on it, as in PyTorch.
+        if not self.is_leaf and not requires_grad:
             raise RuntimeError(
-                f"requires_grad_() only works on leaf tensors; this one was made by "
-                f"{self.grad_fn}. Use .detach() first."
+                f"requires_grad_(False) only works on leaf tensors; this one was made by "
+                f"{self.grad_fn}. Use .detach() to get a tensor cut from the graph."
             )
         self.requires_grad = requires_grad
         return self
@@ -557,6 +594,7 @@ class Tensor:
         """Fill with zeros in place; returns self."""
         self.data[...] = 0
         return self
+
     # END REVEAL
 
 
@@ -582,16 +620,24 @@ def _normalize_dim(dim: int, ndim: int) -> int:
     return dim % max(ndim, 1)
 
 
-def _reduction_args(dim, keepdim, axis, keepdims):
-    """Accept PyTorch's ``dim/keepdim`` and NumPy's ``axis/keepdims`` spellings."""
+def _reduction_args(t: Tensor, dim, keepdim, axis, keepdims):
+    """Accept PyTorch's ``dim/keepdim`` and NumPy's ``axis/keepdims`` spellings.
+
+    Returns ``dim`` as None, a non-negative int or a tuple of them (checked against ``t``'s
+    dimensions), and ``keepdim`` as a bool.
+    """
     if axis is not None:
         if dim is not None:
             raise TypeError("pass either dim or axis, not both")
         dim = axis
     if keepdims is not None:
         keepdim = keepdims
-    if isinstance(dim, list):
-        dim = tuple(dim)
+    if isinstance(dim, (tuple, list)):
+        dim = tuple(_normalize_dim(d, t.ndim) for d in dim)
+    elif dim is not None:
+        dim = _normalize_dim(dim, t.ndim)
+    if t.ndim == 0:
+        dim = None  # dim 0 (or -1) of a 0-d tensor is its one element: reduce everything
     return dim, builtins.bool(keepdim)
 
 
@@ -607,6 +653,12 @@ def _arg_reduce(find, t: Tensor, dim, keepdim: builtins.bool) -> Tensor:
     index = find(t.data, axis=dim, keepdims=keepdim and dim is not None)
     return Tensor._wrap(np.asarray(index, dtype=dtypes.int64))
     # END SOLUTION
+
+
+def _size_one(t: Tensor, dim: int) -> bool:
+    """Whether dimension ``dim`` of ``t`` (checked, may be negative) has size 1."""
+    d = _normalize_dim(dim, t.ndim)
+    return t.ndim > 0 and t.shape[d] == 1
 
 
 def _shape_args(args: tuple) -> tuple[int, ...]:

@@ -109,13 +109,18 @@ class Pow(Function):
     def backward(self, grad: np.ndarray):
         # BEGIN SOLUTION stage=05
         # TODO: d(a**b)/da = b * a**(b-1); d(a**b)/db = a**b * log(a) (only where a > 0).
-        # HINT: compute the exponent's gradient only if self.needs_input_grad[1].
+        # HINT: compute each gradient only if self.needs_input_grad says it is wanted: x ** 2
+        #   never needs the exponent's, and 2 ** x never needs the base's.
         a, b = self.inputs
-        grad_a = unbroadcast(grad * b * a ** (b - 1), a.shape)
-        grad_b = None
+        grad_a = grad_b = None
+        if self.needs_input_grad[0]:
+            grad_a = unbroadcast(grad * b * a ** (b - 1), a.shape)
         if self.needs_input_grad[1]:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                log_a = np.where(a > 0, np.log(np.where(a > 0, a, 1)), np.where(a == 0, 0, np.nan))
+            # log(a) is real only for a > 0. At a == 0 the output a**b is 0 (for b > 0), so
+            # the product is taken as 0, as PyTorch does; for a < 0 it is nan.
+            positive = a > 0
+            log_a = np.log(np.where(positive, a, 1))
+            log_a = np.where(positive, log_a, np.where(a == 0, 0, np.nan).astype(a.dtype))
             grad_b = unbroadcast(grad * self.output * log_a, b.shape)
         return grad_a, grad_b
         # END SOLUTION
@@ -150,6 +155,8 @@ class MatMul(Function):
         # TODO: for matrices, dL/da = grad @ b^T and dL/db = a^T @ grad. Treat a 1-D a as
         #   a row (1, k) and a 1-D b as a column (k, 1), then remove those axes again, and
         #   sum away broadcast batch dimensions.
+        # HINT: skip a product nobody needs (self.needs_input_grad): the input x of a first
+        #   layer needs no gradient, and its product is the most expensive one.
         a, b = self.inputs
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
@@ -159,11 +166,12 @@ class MatMul(Function):
             grad = np.expand_dims(grad, -2)
         elif b.ndim == 1:
             grad = np.expand_dims(grad, -1)
-        grad_a = np.matmul(grad, np.swapaxes(b2, -1, -2))
-        grad_b = np.matmul(np.swapaxes(a2, -1, -2), grad)
-        if a.ndim == 1:
-            grad_a = grad_a.sum(axis=tuple(range(grad_a.ndim - 2))).reshape(a.shape)
-        if b.ndim == 1:
-            grad_b = grad_b.sum(axis=tuple(range(grad_b.ndim - 2))).reshape(b.shape)
-        return unbroadcast(grad_a, a.shape), unbroadcast(grad_b, b.shape)
+        grad_a = grad_b = None
+        if self.needs_input_grad[0]:
+            grad_a = unbroadcast(np.matmul(grad, np.swapaxes(b2, -1, -2)), a2.shape)
+            grad_a = grad_a.reshape(a.shape)
+        if self.needs_input_grad[1]:
+            grad_b = unbroadcast(np.matmul(np.swapaxes(a2, -1, -2), grad), b2.shape)
+            grad_b = grad_b.reshape(b.shape)
+        return grad_a, grad_b
         # END SOLUTION

@@ -17,13 +17,21 @@ def restore_reduced_axes(grad: np.ndarray, input_ndim: int, axis, keepdims: bool
     # BEGIN SOLUTION stage=05
     # TODO: when keepdims was False, put back a size-1 axis at each reduced position.
     # HINT: np.expand_dims accepts a tuple of (non-negative) axes.
-    if keepdims or axis is None and grad.ndim == input_ndim:
+    if keepdims or (axis is None and grad.ndim == input_ndim):
         return grad
     if axis is None:
         return grad.reshape((1,) * input_ndim)
     axes = (axis,) if np.isscalar(axis) else axis
     return np.expand_dims(grad, tuple(a % input_ndim for a in axes))
     # END SOLUTION
+
+
+def _reduced_size(shape: tuple[int, ...], axis) -> int:
+    """How many elements each output element of a reduction over ``axis`` combines."""
+    if axis is None:
+        return int(np.prod(shape))
+    axes = (axis,) if np.isscalar(axis) else axis
+    return int(np.prod([shape[a] for a in axes]))
 
 
 class Sum(Function):
@@ -81,7 +89,7 @@ class _Extremum(Function):
         (x,) = self.inputs
         result = restore_reduced_axes(self.output, x.ndim, self.axis, self.keepdims)
         grad = restore_reduced_axes(grad, x.ndim, self.axis, self.keepdims)
-        winners = x == result
+        winners = (x == result).astype(grad.dtype)  # float, so float32 stays float32
         share = winners / winners.sum(axis=self.axis, keepdims=True)
         return (grad * share,)
         # END SOLUTION
@@ -92,9 +100,13 @@ class Max(_Extremum):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         # BEGIN SOLUTION
-        # TODO: the largest value over self.axis; raise ValueError for an empty tensor.
-        if x.size == 0:
-            raise ValueError("max of an empty tensor is undefined")
+        # TODO: the largest value over self.axis; raise ValueError if it reduces nothing.
+        # HINT: np.max of no elements raises a cryptic error; check the size with _reduced_size.
+        if _reduced_size(x.shape, self.axis) == 0:
+            raise ValueError(
+                f"max over dim {self.axis} of a tensor of shape {x.shape} reduces "
+                "no elements: the max of nothing is undefined"
+            )
         return np.max(x, axis=self.axis, keepdims=self.keepdims)
         # END SOLUTION
 
@@ -104,8 +116,12 @@ class Min(_Extremum):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         # BEGIN SOLUTION
-        # TODO: the smallest value over self.axis; raise ValueError for an empty tensor.
-        if x.size == 0:
-            raise ValueError("min of an empty tensor is undefined")
+        # TODO: the smallest value over self.axis; raise ValueError if it reduces nothing.
+        # HINT: np.min of no elements raises a cryptic error; check the size with _reduced_size.
+        if _reduced_size(x.shape, self.axis) == 0:
+            raise ValueError(
+                f"min over dim {self.axis} of a tensor of shape {x.shape} reduces "
+                "no elements: the min of nothing is undefined"
+            )
         return np.min(x, axis=self.axis, keepdims=self.keepdims)
         # END SOLUTION

@@ -68,7 +68,9 @@ class GetItem(Function):
         try:
             return x[self.index]
         except IndexError as error:
-            raise IndexError(f"index {self.index!r} is invalid for shape {x.shape}: {error}") from None
+            raise IndexError(
+                f"index {self.index!r} is invalid for shape {x.shape}: {error}"
+            ) from None
         # END SOLUTION
 
     def backward(self, grad: np.ndarray):

@@ -21,7 +21,7 @@ uint8 = np.dtype(np.uint8)
 int16 = np.dtype(np.int16)
 int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
-bool = np.dtype(np.bool_)  # noqa: A001 - PyTorch spells it tinytorch.bool too
+bool = np.dtype(np.bool_)
 
 #: The dtype of a tensor made from Python floats, as in PyTorch.
 default_float = float32
@@ -55,9 +55,13 @@ def as_dtype(dtype) -> np.dtype:
     return result
 
 
+#: 0 for bool, 1 for integers, 2 for floats: promotion never moves down this ladder.
+_CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
+
+
 def _category(dtype: np.dtype) -> int:
-    """0 for bool, 1 for integers, 2 for floats: promotion never moves down this ladder."""
-    return {"b": 0, "i": 1, "u": 1, "f": 2}[dtype.kind]
+    """The rung of ``dtype`` on the bool < integer < float ladder."""
+    return _CATEGORY[dtype.kind]
 
 
 def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:

@@ -21,6 +21,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+# The module, not the class: tensor.py imports this file, so while this line runs the Tensor
+# class does not exist yet. By the time an operation is called, it does.
+from tinytorch import tensor as tensor_module
+
 if TYPE_CHECKING:
     from tinytorch.tensor import Tensor
 
@@ -55,15 +59,13 @@ class Function:
 
     def __call__(self, *tensors: Tensor) -> Tensor:
         """Run ``forward`` on the tensors' data and wrap the result in a new Tensor."""
-        from tinytorch.tensor import Tensor
-
-        arrays = tuple(t.data for t in tensors)
+        arrays = tuple([t.data for t in tensors])
         try:
             data = self.forward(*arrays)
         except ValueError as error:
             shapes = " and ".join(str(a.shape) for a in arrays)
             raise ValueError(f"{type(self).__name__} got shapes {shapes}: {error}") from None
-        out = Tensor._wrap(data)
+        out = tensor_module.Tensor._wrap(data)
         return out
 
     @classmethod

@@ -40,7 +40,7 @@ class Tensor:
 
     def __init__(self, data, requires_grad: bool = False, dtype=None) -> None:
         # TODO: store `data` as a NumPy array in self.data with the dtype rules above.
-        # HINT: np.asarray(data) infers int64/float64/bool from Python values; check
+        # HINT: np.array(data) copies and infers int64/float64/bool from Python values; check
         #   isinstance(data, (np.ndarray, np.generic)) to know whether to keep its dtype.
         raise NotImplementedError(
             "stage 01: Tensor.__init__: store `data` as a NumPy array in self.data with the dtype rules above."
@@ -52,7 +52,7 @@ class Tensor:
         out = cls.__new__(cls)
         out.data = data if isinstance(data, np.ndarray) else np.asarray(data)
         out.grad = None
-        out.requires_grad = False
+        out._requires_grad = False  # skip the property's check: False is always allowed
         return out
 
     # ------------------------------------------------------------------ attributes
@@ -171,7 +171,8 @@ class Tensor:
 
     def __repr__(self) -> str:
         # TODO: print like PyTorch: tensor([[1., 2.]]) plus ", requires_grad=True" when set.
-        # HINT: np.array2string(data, separator=", ", prefix="tensor(") aligns rows.
+        # HINT: np.array2string(data, separator=", ", prefix="tensor(") aligns rows. PyTorch
+        #   shows 4 decimals (1.5000) unless every value is whole (1., 2.).
         raise NotImplementedError(
             "stage 01: Tensor.__repr__: print like PyTorch: tensor([[1., 2.]]) plus \", requires_grad=True\" when set."
         )
@@ -183,7 +184,9 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (builtins.bool, int, builtins.float, np.number, np.bool_)):
-            return Tensor._wrap(np.asarray(other, dtype=dtypes.scalar_result_type(self.dtype, other)))
+            return Tensor._wrap(
+                np.asarray(other, dtype=dtypes.scalar_result_type(self.dtype, other))
+            )
         return Tensor(other)
 
     def _binary(self, op, other, reflected: builtins.bool = False) -> Tensor:
@@ -281,11 +284,21 @@ class Tensor:
         """Absolute value of each element."""
         return elementwise.Abs.apply(self)
 
-    def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's argument names
+    def clip(self, min=None, max=None) -> Tensor:
         """Limit each element to ``[min, max]`` (either bound may be None)."""
         if min is None and max is None:
             raise ValueError("clip needs at least one of min and max")
-        return elementwise.Clip.apply(self, low=min, high=max)
+        # The bounds take part in type promotion, as in PyTorch: int_tensor.clip(0.5) is float.
+        target = self.dtype
+        for bound in (min, max):
+            if isinstance(bound, Tensor):
+                target = dtypes.promote_types(target, bound.dtype)
+            elif bound is not None:
+                target = dtypes.promote_types(target, dtypes.scalar_result_type(target, bound))
+        low, high = (
+            b.data.astype(target, copy=False) if isinstance(b, Tensor) else b for b in (min, max)
+        )
+        return elementwise.Clip.apply(_cast(self, target), low=low, high=high)
 
     clamp = clip
 
@@ -293,46 +306,50 @@ class Tensor:
 
     def sum(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
         """Sum over ``dim`` (an int, a tuple, or None for all dimensions)."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return reduction.Sum.apply(self, axis=dim, keepdims=keepdim)
 
     def mean(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
         """Mean over ``dim`` (an int, a tuple, or None for all dimensions)."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return reduction.Mean.apply(_to_float(self), axis=dim, keepdims=keepdim)
 
     def amax(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
         """Largest value over ``dim``; ties share the gradient equally."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return reduction.Max.apply(self, axis=dim, keepdims=keepdim)
 
     def amin(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
         """Smallest value over ``dim``; ties share the gradient equally."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return reduction.Min.apply(self, axis=dim, keepdims=keepdim)
 
     def max(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
         """The largest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         if dim is None:
             return self.amax()
         return ValuesIndices(self.amax(dim, keepdim), self.argmax(dim, keepdim))
 
     def min(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
         """The smallest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         if dim is None:
             return self.amin()
         return ValuesIndices(self.amin(dim, keepdim), self.argmin(dim, keepdim))
 
-    def argmax(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+    def argmax(
+        self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None
+    ) -> Tensor:
         """Index of the largest element along ``dim`` (of the flattened tensor when None)."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return _arg_reduce(np.argmax, self, dim, keepdim)
 
-    def argmin(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+    def argmin(
+        self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None
+    ) -> Tensor:
         """Index of the smallest element along ``dim`` (of the flattened tensor when None)."""
-        dim, keepdim = _reduction_args(dim, keepdim, axis, keepdims)
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
         return _arg_reduce(np.argmin, self, dim, keepdim)
 
     # ------------------------------------------------------------------ shape
@@ -368,7 +385,8 @@ class Tensor:
         """Swap two dimensions."""
         dims = list(range(self.ndim))
         a, b = _normalize_dim(dim0, self.ndim), _normalize_dim(dim1, self.ndim)
-        dims[a], dims[b] = dims[b], dims[a]
+        if a != b:  # (a 0-d tensor has no dims to swap, but transpose(0, 0) is allowed)
+            dims[a], dims[b] = dims[b], dims[a]
         return shape_ops.Permute.apply(self, dims=tuple(dims))
 
     @property
@@ -377,13 +395,14 @@ class Tensor:
         return shape_ops.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
 
     def squeeze(self, dim=None) -> Tensor:
-        """Remove dimensions of size 1 (only ``dim`` when given and of size 1)."""
+        """Remove dimensions of size 1: all of them, or those of ``dim`` (an int or a tuple)
+        that have size 1; others are left alone, as in PyTorch."""
         if dim is None:
-            new = tuple(n for n in self.shape if n != 1)
+            drop = {d for d, n in enumerate(self.shape) if n == 1}
         else:
-            d = _normalize_dim(dim, self.ndim)
-            new = self.shape if self.shape[d] != 1 else self.shape[:d] + self.shape[d + 1 :]
-        return self.reshape(*new)
+            dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+            drop = {d % max(self.ndim, 1) for d in dims if _size_one(self, d)}
+        return self.reshape(*(n for d, n in enumerate(self.shape) if d not in drop))
 
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a dimension of size 1 at ``dim`` (``-1`` appends)."""
@@ -394,11 +413,7 @@ class Tensor:
         return shape_ops.GetItem.apply(self, index=_index_arrays(index))
 
     def __setitem__(self, index, value) -> None:
-        if self.requires_grad:
-            raise RuntimeError(
-                "in-place assignment into a tensor that requires grad would corrupt its "
-                "gradient; assign into t.data, or do it under tinytorch.no_grad()"
-            )
+        """``x[index] = value``: write into the array in place."""
         self.data[_index_arrays(index)] = value.data if isinstance(value, Tensor) else value
 
     # ------------------------------------------------------------------ autograd
@@ -435,16 +450,24 @@ def _normalize_dim(dim: int, ndim: int) -> int:
     return dim % max(ndim, 1)
 
 
-def _reduction_args(dim, keepdim, axis, keepdims):
-    """Accept PyTorch's ``dim/keepdim`` and NumPy's ``axis/keepdims`` spellings."""
+def _reduction_args(t: Tensor, dim, keepdim, axis, keepdims):
+    """Accept PyTorch's ``dim/keepdim`` and NumPy's ``axis/keepdims`` spellings.
+
+    Returns ``dim`` as None, a non-negative int or a tuple of them (checked against ``t``'s
+    dimensions), and ``keepdim`` as a bool.
+    """
     if axis is not None:
         if dim is not None:
             raise TypeError("pass either dim or axis, not both")
         dim = axis
     if keepdims is not None:
         keepdim = keepdims
-    if isinstance(dim, list):
-        dim = tuple(dim)
+    if isinstance(dim, (tuple, list)):
+        dim = tuple(_normalize_dim(d, t.ndim) for d in dim)
+    elif dim is not None:
+        dim = _normalize_dim(dim, t.ndim)
+    if t.ndim == 0:
+        dim = None  # dim 0 (or -1) of a 0-d tensor is its one element: reduce everything
     return dim, builtins.bool(keepdim)
 
 
@@ -455,6 +478,12 @@ def _arg_reduce(find, t: Tensor, dim, keepdim: builtins.bool) -> Tensor:
     raise NotImplementedError(
         "stage 01: _arg_reduce: call find over `dim` (the flattened array when dim is None); int64 result."
     )
+
+
+def _size_one(t: Tensor, dim: int) -> bool:
+    """Whether dimension ``dim`` of ``t`` (checked, may be negative) has size 1."""
+    d = _normalize_dim(dim, t.ndim)
+    return t.ndim > 0 and t.shape[d] == 1
 
 
 def _shape_args(args: tuple) -> tuple[int, ...]:

@@ -17,6 +17,14 @@ def restore_reduced_axes(grad: np.ndarray, input_ndim: int, axis, keepdims: bool
     raise NotImplementedError("restore_reduced_axes arrives in stage 05 (Autograd)")
 
 
+def _reduced_size(shape: tuple[int, ...], axis) -> int:
+    """How many elements each output element of a reduction over ``axis`` combines."""
+    if axis is None:
+        return int(np.prod(shape))
+    axes = (axis,) if np.isscalar(axis) else axis
+    return int(np.prod([shape[a] for a in axes]))
+
+
 class Sum(Function):
     """Sum over ``axis`` (an int, a tuple, or None for all axes)."""
 
@@ -63,9 +71,10 @@ class Max(_Extremum):
     """Largest value over ``axis``."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        # TODO: the largest value over self.axis; raise ValueError for an empty tensor.
+        # TODO: the largest value over self.axis; raise ValueError if it reduces nothing.
+        # HINT: np.max of no elements raises a cryptic error; check the size with _reduced_size.
         raise NotImplementedError(
-            "stage 01: Max.forward: the largest value over self.axis; raise ValueError for an empty tensor."
+            "stage 01: Max.forward: the largest value over self.axis; raise ValueError if it reduces nothing."
         )
 
 
@@ -73,7 +82,8 @@ class Min(_Extremum):
     """Smallest value over ``axis``."""
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        # TODO: the smallest value over self.axis; raise ValueError for an empty tensor.
+        # TODO: the smallest value over self.axis; raise ValueError if it reduces nothing.
+        # HINT: np.min of no elements raises a cryptic error; check the size with _reduced_size.
         raise NotImplementedError(
-            "stage 01: Min.forward: the smallest value over self.axis; raise ValueError for an empty tensor."
+            "stage 01: Min.forward: the smallest value over self.axis; raise ValueError if it reduces nothing."
         )

@@ -1,0 +1,164 @@
+"""2-D convolution as one big matrix product (im2col), forward and backward.
+
+A convolution slides a small kernel over the image and takes a dot product at every stop. Written
+as loops that is seven nested ``for`` statements; written for NumPy it is two steps:
+
+1. **im2col**: gather every receptive field into one column, so a (C, H, W) image becomes a
+   matrix with C*kh*kw rows and one column per output pixel. ``windows`` builds these fields as
+   a strided *view* (no copy); reshaping the view into a matrix makes the one copy.
+2. **matmul**: the (out_channels, C*kh*kw) weight matrix times that column matrix is the whole
+   convolution, done by the BLAS library at full speed.
+
+The backward pass is the same idea in reverse: matrix products give the gradients of the weight
+and of the columns, and **col2im** adds each column's gradient back onto the pixels it was
+gathered from (a pixel sits in up to kh*kw windows, so the contributions add up).
+
+Shapes follow PyTorch: input (N, C, H, W), weight (out_channels, C // groups, kh, kw).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from tinytorch.function import Function
+
+#: ((top, bottom), (left, right)) zeros added around the image before the kernel slides.
+Padding = tuple[tuple[int, int], tuple[int, int]]
+
+
+def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int = 1) -> int:
+    """How many positions a kernel takes along one axis: floor((size + padding - span) / stride) + 1.
+
+    ``padding`` is the total added on both sides, and ``span = dilation * (kernel - 1) + 1`` is
+    how far the (possibly dilated) kernel reaches.
+    """
+    span = dilation * (kernel - 1) + 1
+    return (size + padding - span) // stride + 1
+
+
+def pad2d(x: np.ndarray, padding: Padding, value: float = 0.0) -> np.ndarray:
+    """``x`` with ``value`` added around its last two axes (returned as is when no padding)."""
+    if not any(padding[0] + padding[1]):
+        return x
+    return np.pad(x, ((0, 0),) * (x.ndim - 2) + tuple(padding), constant_values=value)
+
+
+def windows(
+    x: np.ndarray,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int] = (1, 1),
+    writeable: bool = False,
+) -> np.ndarray:
+    """Every receptive field of ``x`` (N, C, H, W) as a view of shape (N, C, kh, kw, OH, OW).
+
+    ``windows(x, ...)[n, c, i, j]`` is the (OH, OW) image of the pixels that kernel tap (i, j)
+    sees at each output position: ``x[n, c, oh*sh + i*dh, ow*sw + j*dw]``. Nothing is copied;
+    with ``writeable=True`` the view can be written through (col2im does that).
+    """
+    # BEGIN SOLUTION
+    # TODO: build the (N, C, kh, kw, OH, OW) view of every receptive field, without copying.
+    # HINT: sliding_window_view(x, (span_h, span_w), axis=(2, 3), writeable=...) gives every
+    #   span-sized window at stride 1 as (N, C, H', W', span_h, span_w); slice [::sh, ::sw]
+    #   on axes 2-3 for the stride, [::dh, ::dw] on axes 4-5 for the dilation, then transpose.
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+    view = sliding_window_view(x, span, axis=(2, 3), writeable=writeable)
+    view = view[:, :, ::sh, ::sw, ::dh, ::dw]
+    return view.transpose(0, 1, 4, 5, 2, 3)
+    # END SOLUTION
+
+
+def col2im(
+    cols: np.ndarray,
+    shape: tuple[int, ...],
+    stride: tuple[int, int],
+    dilation: tuple[int, int] = (1, 1),
+) -> np.ndarray:
+    """The adjoint of :func:`windows`: add each window value back onto the pixel it came from.
+
+    ``cols`` has the windows' shape (N, C, kh, kw, OH, OW); the result has ``shape`` (N, C, H, W).
+    Windows overlap when the stride is smaller than the kernel, so a pixel can receive several
+    contributions: they must add up, not overwrite each other.
+    """
+    # BEGIN SOLUTION
+    # TODO: return zeros of `shape` into which every cols[:, :, i, j] is added at its pixels.
+    # HINT: take windows(out, ..., writeable=True) of the zero array and, for each kernel tap
+    #   (i, j), do `view[:, :, i, j] += cols[:, :, i, j]`. Loop over the kh*kw taps only: one
+    #   tap never hits the same pixel twice, so each += is a plain vectorized add.
+    out = np.zeros(shape, dtype=cols.dtype)
+    kh, kw = cols.shape[2:4]
+    view = windows(out, (kh, kw), stride, dilation, writeable=True)
+    for i in range(kh):
+        for j in range(kw):
+            view[:, :, i, j] += cols[:, :, i, j]
+    return out
+    # END SOLUTION
+
+
+class Conv2d(Function):
+    """Cross-correlation of a batch of images with a bank of filters, plus an optional bias.
+
+    ``out[n, o, y, x] = bias[o] + sum over c, i, j of
+    weight[o, c, i, j] * padded[n, g*C_g + c, y*sh + i*dh, x*sw + j*dw]``, where ``g`` is the
+    group of output channel ``o`` (each group of channels is convolved separately).
+    """
+
+    def __init__(
+        self,
+        stride: tuple[int, int] = (1, 1),
+        padding: Padding = ((0, 0), (0, 0)),
+        dilation: tuple[int, int] = (1, 1),
+        groups: int = 1,
+    ) -> None:
+        self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
+
+    def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None):
+        # BEGIN SOLUTION
+        # TODO: pad x, gather its windows into columns (N, groups, C_g*kh*kw, OH*OW), multiply
+        #   by the weight as (groups, O_g, C_g*kh*kw), add the bias, and reshape to NCHW.
+        # HINT: np.matmul broadcasts: (g, O_g, K) @ (N, g, K, L) -> (N, g, O_g, L), which is
+        #   already (N, O, OH, OW) in memory. Keep the columns in self.cols for backward.
+        n = x.shape[0]
+        o, c_g, kh, kw = weight.shape
+        g = self.groups
+        view = windows(pad2d(x, self.padding), (kh, kw), self.stride, self.dilation)
+        oh, ow = view.shape[-2:]
+        self.cols = view.reshape(n, g, c_g * kh * kw, oh * ow)  # im2col: the one copy
+        out = np.matmul(weight.reshape(g, o // g, c_g * kh * kw), self.cols)
+        out = out.reshape(n, o, oh, ow)
+        if bias is not None:
+            out += bias.reshape(o, 1, 1)
+        return out
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION
+        # TODO: return (grad_x, grad_weight, grad_bias): the two matrix products of forward,
+        #   transposed, then col2im the columns' gradient and crop the padding off.
+        # HINT: as (N, g, O_g, L), grad @ cols^T summed over N is the weight's gradient, and
+        #   weight^T @ grad is the columns' gradient (N, g, K, L); reshape that to the
+        #   windows' shape (N, C, kh, kw, OH, OW) for col2im.
+        x, weight = self.inputs[:2]
+        n, c, h, w = x.shape
+        o, c_g, kh, kw = weight.shape
+        g = self.groups
+        oh, ow = grad.shape[2:]
+        grad = grad.reshape(n, g, o // g, oh * ow)
+        grad_x = grad_weight = grad_bias = None
+        if self.needs_input_grad[0]:
+            w_mat = weight.reshape(g, o // g, c_g * kh * kw)
+            grad_cols = np.matmul(w_mat.transpose(0, 2, 1), grad)
+            grad_cols = grad_cols.reshape(n, c, kh, kw, oh, ow)
+            (top, bottom), (left, right) = self.padding
+            padded_shape = (n, c, h + top + bottom, w + left + right)
+            grad_x = col2im(grad_cols, padded_shape, self.stride, self.dilation)
+            grad_x = grad_x[:, :, top : top + h, left : left + w]
+        if self.needs_input_grad[1]:
+            grad_weight = np.matmul(grad, self.cols.transpose(0, 1, 3, 2)).sum(axis=0)
+            grad_weight = grad_weight.reshape(weight.shape)
+        if len(self.inputs) == 3 and self.needs_input_grad[2]:
+            grad_bias = grad.sum(axis=(0, 3)).reshape(o)
+        return (grad_x, grad_weight, grad_bias)[: len(self.inputs)]
+        # END SOLUTION

@@ -1,0 +1,4 @@
+"""tinytorch.nn: layers, losses and the functional API, as ``torch.nn``."""
+
+from tinytorch.nn import functional
+

@@ -1,0 +1,57 @@
+"""Dropout: randomly silence units during training, so no unit can rely on another.
+
+In training mode each element is zeroed with probability ``p`` and the survivors are scaled by
+``1 / (1 - p)`` ("inverted" dropout). The scaling keeps every element's expected value equal to
+its input: ``E[out] = (1 - p) * x / (1 - p) = x``. So in evaluation mode dropout can simply be
+the identity, and the next layer sees inputs of the same scale in both modes.
+
+The mask comes from ``tinytorch.random``, so ``tinytorch.manual_seed`` fixes it. Because the
+output is ``input * mask`` (an ordinary multiplication by a constant), its gradient is the
+same mask: dropped units get no gradient.
+"""
+
+from __future__ import annotations
+
+from tinytorch.nn.module import Module
+from tinytorch.random import default_generator
+from tinytorch.tensor import Tensor, _to_float
+
+
+def _check_probability(p) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p!r}")
+    return float(p)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
+
+    The identity when ``training`` is False. ``inplace`` is accepted for PyTorch
+    compatibility; a new tensor is always returned.
+    """
+    p = _check_probability(p)
+    # TODO: in training, multiply by a mask of 0 (probability p) and 1/(1 - p); else identity.
+    # HINT: default_generator().random(shape) >= p is True with probability 1 - p. Build the
+    #   mask in the input's dtype and multiply by a Python float (p == 1 keeps nothing).
+    #   Outside training, or for p == 0, return the input unchanged.
+    raise NotImplementedError(
+        "stage 03: dropout: in training, multiply by a mask of 0 (probability p) and 1/(1 - p); else identity."
+    )
+
+
+class Dropout(Module):
+    """Inverted dropout with probability ``p`` (default 0.5); the identity in ``eval()`` mode."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        self.p = _check_probability(p)
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        # TODO: call dropout() with this module's p and its training flag.
+        raise NotImplementedError(
+            "stage 03: Dropout.forward: call dropout() with this module's p and its training flag."
+        )
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"

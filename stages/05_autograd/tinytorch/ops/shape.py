@@ -1,0 +1,71 @@
+"""Shape operations: reshape, permute (transpose) and indexing.
+
+None of these compute anything: they rearrange elements. So their backward passes rearrange the
+gradient the opposite way: reshape back, permute back, scatter back into the indexed places.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tinytorch.function import Function
+
+
+class Reshape(Function):
+    """The same elements in a new shape (one dimension may be -1)."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x.reshape(self.shape)
+
+    def backward(self, grad: np.ndarray):
+        # TODO: reshape the gradient back to the input's shape.
+        raise NotImplementedError(
+            "stage 05: Reshape.backward: reshape the gradient back to the input's shape."
+        )
+
+
+class Permute(Function):
+    """Reorder dimensions: output dim i is input dim ``dims[i]``."""
+
+    def __init__(self, dims: tuple[int, ...]) -> None:
+        self.dims = dims
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.transpose(x, self.dims)
+
+    def backward(self, grad: np.ndarray):
+        # TODO: apply the inverse permutation (np.argsort(self.dims)) to the gradient.
+        raise NotImplementedError(
+            "stage 05: Permute.backward: apply the inverse permutation (np.argsort(self.dims)) to the gradient."
+        )
+
+
+def is_basic_index(index) -> bool:
+    """True for ints, slices, None and Ellipsis: indexing that never repeats an element."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(p, (int, np.integer, slice, type(None), type(Ellipsis))) for p in parts)
+
+
+class GetItem(Function):
+    """``x[index]`` with NumPy's basic and advanced indexing."""
+
+    def __init__(self, index) -> None:
+        self.index = index
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        try:
+            return x[self.index]
+        except IndexError as error:
+            raise IndexError(
+                f"index {self.index!r} is invalid for shape {x.shape}: {error}"
+            ) from None
+
+    def backward(self, grad: np.ndarray):
+        # TODO: scatter grad into zeros of the input's shape at self.index. Advanced indices
+        #   can pick an element twice, so accumulate with np.add.at there.
+        raise NotImplementedError(
+            "stage 05: GetItem.backward: scatter grad into zeros of the input's shape at self.index. Advanced indices"
+        )
