@@ -342,8 +342,13 @@ class ModuleSource:
                     "SOLUTION block without a '# TODO:' line; tell the learner what to write",
                 )  # fmt: skip
 
-    def render(self, course: Course, target: int) -> tuple[str, list[int]]:
-        """The module as a stage-``target`` learner sees it, and each output line's source line."""
+    def render(self, course: Course, target: int, solved: bool = False) -> tuple[str, list[int]]:
+        """The module as a stage-``target`` learner sees it, and each output line's source line.
+
+        ``solved`` renders the stage as a learner who finished it would have it: the blocks of
+        stage ``target`` hold their solution instead of a stub.
+        """
+        last_solved = target if solved else target - 1
         out: list[str] = []
         origin: list[int] = []
 
@@ -376,7 +381,7 @@ class ModuleSource:
                     render_range(block.begin + 1, block.end, block.children)
                 return
             body = range(block.begin + 1, block.end)
-            if block.stage < target:  # solved: the code without its instructions
+            if block.stage <= last_solved:  # solved: the code without its instructions
                 skipping = False
                 for i in body:
                     line = self.lines[i]
@@ -390,17 +395,22 @@ class ModuleSource:
                 return
             name = _enclosing_function(self.functions, block.begin + 1)
             if block.stage == target:  # the learner's work: instructions, then a stub
-                keeping, todo = False, ""
+                keeping, in_todo, todo = False, False, []
                 for i in body:
                     line = self.lines[i]
                     if _NOTE.match(line):
                         keeping = True
-                        if not todo and "TODO" in line:
-                            todo = line.split("TODO:", 1)[1].strip()
-                    elif not (keeping and _NOTE_CONTINUATION.match(line)):
-                        keeping = False
+                        in_todo = not todo and "TODO:" in line
+                        if in_todo:
+                            todo.append(line.split("TODO:", 1)[1].strip())
+                    elif keeping and _NOTE_CONTINUATION.match(line):
+                        if in_todo:
+                            todo.append(line.strip().lstrip("#").strip())
+                    else:
+                        keeping = in_todo = False
                     if keeping:
                         emit(line, i)
+                todo = " ".join(todo)
                 message = f"stage {target:02d}: {name}: {todo}"
             else:  # a later stage's work
                 later = course.stage(block.stage)
@@ -465,8 +475,12 @@ def _files_under(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def _test_functions(path: Path) -> list[tuple[str, int, str]]:
-    """(name, points, first docstring line) of each graded test function in a test file."""
+def _test_functions(path: Path) -> list[tuple[str, str, str]]:
+    """(name, points, first docstring line) of each graded test function in a test file.
+
+    Points are per test case, so a parametrized test shows "2 × 3" (three cases of 2 points),
+    or "2 each" when the cases are not a literal list.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in tree.body:
@@ -474,17 +488,23 @@ def _test_functions(path: Path) -> list[tuple[str, int, str]]:
             node, (ast.FunctionDef, ast.AsyncFunctionDef)
         ) or not node.name.startswith("test"):
             continue
-        points = 0
+        points, cases = 0, 1
         for decorator in node.decorator_list:
-            if (
-                isinstance(decorator, ast.Call)
-                and ast.unparse(decorator.func).endswith("mark.points")
-                and decorator.args
-                and isinstance(decorator.args[0], ast.Constant)
-            ):
+            if not isinstance(decorator, ast.Call) or not decorator.args:
+                continue
+            name = ast.unparse(decorator.func)
+            if name.endswith("mark.points") and isinstance(decorator.args[0], ast.Constant):
                 points = decorator.args[0].value
+            elif name.endswith("mark.parametrize") and cases is not None:
+                values = decorator.args[1] if len(decorator.args) > 1 else None
+                cases = (
+                    cases * len(values.elts) if isinstance(values, (ast.List, ast.Tuple)) else None
+                )
+        shown = (
+            f"{points}" if cases == 1 else (f"{points} × {cases}" if cases else f"{points} each")
+        )
         doc = (ast.get_docstring(node) or "").strip().splitlines()
-        found.append((node.name, points, doc[0] if doc else ""))
+        found.append((node.name, shown, doc[0] if doc else ""))
     return found
 
 
@@ -619,6 +639,15 @@ class Generator:
         self.add(f"{base}/conftest.py", stage_conftest(stage))
         self.add(f"{base}/README.md", self._stage_readme(stage))
         self.add(f"{WORKFLOWS}/{stage.session}.yml", stage_workflow(stage))
+
+    def solved_package(self, number: int) -> dict[str, str]:
+        """Stage ``number``'s tinytorch package with that stage's work done (for end-to-end tests)."""
+        stage = self.course.stage(number)
+        return {
+            rel: module.render(self.course, stage.number, solved=True)[0]
+            for rel, module in self._modules.items()
+            if module is not None and self.owners[rel].number <= stage.number
+        }
 
     def _stage_readme(self, stage: Stage) -> str:
         doc_path = self.root / SOLUTIONS / "docs" / f"{stage.dirname}.md"

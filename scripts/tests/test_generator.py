@@ -61,7 +61,8 @@ CORE = """\
 def double(x):
     \"\"\"Twice x.\"\"\"
     # BEGIN SOLUTION
-    # TODO: return two times x.
+    # TODO: return two
+    #   times x.
     # HINT: multiplication
     #   works on numbers.
     y = 2 * x
@@ -140,7 +141,7 @@ def test_each_stage_sees_earlier_work_solved_its_own_stubbed_and_later_absent(co
     files = build(course)
     core_1 = files["stages/01_core/tinytorch/core.py"]
     assert (
-        "    # TODO: return two times x.\n    # HINT: multiplication\n    #   works on numbers.\n"
+        "    # TODO: return two\n    #   times x.\n    # HINT: multiplication\n    #   works on numbers.\n"
         in core_1
     )
     assert 'raise NotImplementedError("stage 01: double: return two times x.")' in core_1
@@ -152,7 +153,7 @@ def test_each_stage_sees_earlier_work_solved_its_own_stubbed_and_later_absent(co
 
     core_2 = files["stages/02_extra/tinytorch/core.py"]
     assert "    y = 2 * x\n    return y\n" in core_2
-    assert "TODO: return two times" not in core_2 and "HINT" not in core_2
+    assert "TODO" not in core_2.split("def triple")[0] and "HINT" not in core_2
     assert "    # TODO: return three times x.\n" in core_2
     assert 'raise NotImplementedError("stage 02: triple: return three times x.")' in core_2
     assert "from tinytorch import extra\n" in files["stages/02_extra/tinytorch/__init__.py"]
@@ -302,4 +303,15 @@ def test_cli_reports_build_errors_with_exit_code_2(course, capsys):
     assert (
         "error: solutions/tinytorch/core.py:2: BEGIN SOLUTION is never closed"
         in capsys.readouterr().err
+    )
+
+
+def test_a_solved_package_is_the_stage_with_its_own_work_done(course):
+    solved = Generator(course).solved_package(1)
+    assert set(solved) == {"tinytorch/__init__.py", "tinytorch/core.py"}
+    assert "    y = 2 * x\n" in solved["tinytorch/core.py"]
+    assert "TODO" not in solved["tinytorch/core.py"]
+    assert (
+        'raise NotImplementedError("triple arrives in stage 02 (Extra)")'
+        in solved["tinytorch/core.py"]
     )

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from build_stages import Generator
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((ROOT / "ci/manifest.json").read_text())
@@ -50,10 +51,9 @@ def grade_of(course: Path) -> dict:
 
 
 def solve(course: Path) -> None:
-    """Write the reference solution into the learner's stage package."""
-    package = course / STAGE["dir"] / "tinytorch"
-    for path in package.rglob("*.py"):
-        shutil.copy2(ROOT / "solutions/tinytorch" / path.relative_to(package), path)
+    """Do the learner's work: write the reference solution of stage 01 into the stage package."""
+    for rel, text in Generator(ROOT).solved_package(1).items():
+        (course / STAGE["dir"] / rel).write_text(text, encoding="utf-8")
 
 
 def test_untouched_stubs_score_zero_and_fail(course):

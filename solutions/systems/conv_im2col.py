@@ -105,7 +105,9 @@ def main() -> None:
     )
     print(f"the three methods agree: largest difference {worst:.2e}")
     print(f"input {xs.nbytes / 2**20:.2f} MiB, output {results['tap loop'].nbytes / 2**20:.2f} MiB")
-    header = f"{'method':>15} {'python steps':>13} {'median ms':>10} {'speed-up':>9} {'peak MiB':>9}"
+    header = (
+        f"{'method':>15} {'python steps':>13} {'median ms':>10} {'speed-up':>9} {'peak MiB':>9}"
+    )
     print(header)
     print("-" * len(header))
     steps = {"pixel loop": SIZE * SIZE, "tap loop": KERNEL * KERNEL, "im2col (yours)": 1}
@@ -114,11 +116,15 @@ def main() -> None:
         seconds = median_seconds(fn)
         base = base or seconds
         peak = peak_bytes(fn) / 2**20
-        print(f"{name:>15} {steps[name]:>13} {seconds * 1e3:>10.2f} {base / seconds:>8.1f}x {peak:>9.2f}")
+        print(
+            f"{name:>15} {steps[name]:>13} {seconds * 1e3:>10.2f} {base / seconds:>8.1f}x {peak:>9.2f}"
+        )
 
     print()
     print("the im2col buffer by kernel size (same input, padding k // 2)")
-    header = f"{'kernel':>7} {'columns MiB':>12} {'x input':>8} {'im2col ms':>10} {'tap loop ms':>12}"
+    header = (
+        f"{'kernel':>7} {'columns MiB':>12} {'x input':>8} {'im2col ms':>10} {'tap loop ms':>12}"
+    )
     print(header)
     print("-" * len(header))
     for k in KERNELS:

@@ -6,8 +6,8 @@ import struct
 
 import numpy as np
 import pytest
-from milestones import mlp_1986
 
+from milestones import mlp_1986
 from tinytorch.datasets import DatasetFileError, load_digits
 
 

@@ -24,13 +24,13 @@ def normalize_reference(x, mean, var, weight, bias, eps=EPS):
     ) + bias.reshape(shape)
 
 
-image_shapes = st.tuples(
-    st.integers(2, 4), st.integers(1, 3), st.integers(1, 4), st.integers(1, 4)
-)
+image_shapes = st.tuples(st.integers(2, 4), st.integers(1, 3), st.integers(1, 4), st.integers(1, 4))
 
 
 @given(shape=image_shapes, data=st.data())
-@pytest.mark.points(3, hint="mean and the biased variance (divide by M) over N, H and W per channel")
+@pytest.mark.points(
+    3, hint="mean and the biased variance (divide by M) over N, H and W per channel"
+)
 def test_batchnorm2d_training_uses_batch_statistics(shape, data):
     """In training mode each channel is normalised with its batch mean and biased variance."""
     x = data.draw(float_arrays(shape, min_value=-5, max_value=5))
@@ -70,10 +70,13 @@ def test_batchnorm2d_running_statistics_follow_the_update_rule():
     assert_close(cumulative.running_mean, expected.astype(np.float32), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.points(3, hint="in eval(), normalise with running_mean/running_var; do not update them")
+@pytest.mark.points(
+    3, hint="in eval(), normalise with running_mean/running_var; do not update them"
+)
 def test_batchnorm2d_eval_uses_running_statistics():
-    """In eval mode the running statistics normalise, nothing is updated, and each example's
-    output no longer depends on the rest of its batch."""
+    """In eval mode the running statistics normalise, nothing updates, examples are independent.
+
+    Each example's output no longer depends on the rest of its batch."""
     rng = np.random.default_rng(1)
     bn = nn.BatchNorm2d(2)
     for _ in range(5):
@@ -93,8 +96,10 @@ def test_batchnorm2d_eval_uses_running_statistics():
 
 @pytest.mark.points(2, hint="register_buffer: saved in state_dict, never returned by parameters()")
 def test_batchnorm2d_state_dict_holds_the_buffers():
-    """weight/bias are parameters; running_mean/var and num_batches_tracked are buffers in the
-    state dict, and loading a state dict restores them."""
+    """weight/bias are parameters; the running statistics are buffers, saved and loaded.
+
+    running_mean, running_var and num_batches_tracked are in the state dict (not in
+    parameters()), and loading a state dict restores them."""
     bn = nn.BatchNorm2d(4)
     bn(tt.randn(3, 4, 2, 2))
     assert [name for name, _ in bn.named_parameters()] == ["weight", "bias"]
@@ -110,7 +115,9 @@ def test_batchnorm2d_state_dict_holds_the_buffers():
     assert list(plain.parameters()) == [] and list(plain.state_dict()) == []
     x = tt.randn(3, 4, 2, 2)
     plain.eval()  # no running statistics: batch statistics even in eval mode
-    expected = normalize_reference(x.numpy(), x.numpy().mean((0, 2, 3)), x.numpy().var((0, 2, 3)), np.ones(4), np.zeros(4))
+    expected = normalize_reference(
+        x.numpy(), x.numpy().mean((0, 2, 3)), x.numpy().var((0, 2, 3)), np.ones(4), np.zeros(4)
+    )
     assert_close(plain(x), expected.astype(np.float32), rtol=1e-4, atol=1e-4)
 
 
@@ -119,7 +126,11 @@ def test_batchnorm2d_state_dict_holds_the_buffers():
 def test_batch_norm_gradcheck_in_training(shape, seed):
     """Training-mode batch norm's backward matches finite differences for input, weight, bias."""
     rng = np.random.default_rng(seed)
-    x, w, b = rng.standard_normal(shape), rng.standard_normal(shape[1]), rng.standard_normal(shape[1])
+    x, w, b = (
+        rng.standard_normal(shape),
+        rng.standard_normal(shape[1]),
+        rng.standard_normal(shape[1]),
+    )
     gradcheck(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), x, w, b)
 
 
@@ -128,7 +139,11 @@ def test_batch_norm_gradcheck_in_training(shape, seed):
 def test_batch_norm_gradcheck_in_evaluation(shape, seed):
     """Eval-mode batch norm (a fixed per-channel affine map) has the right gradients."""
     rng = np.random.default_rng(seed)
-    x, w, b = rng.standard_normal(shape), rng.standard_normal(shape[1]), rng.standard_normal(shape[1])
+    x, w, b = (
+        rng.standard_normal(shape),
+        rng.standard_normal(shape[1]),
+        rng.standard_normal(shape[1]),
+    )
     mean = tt.tensor(rng.standard_normal(shape[1]))
     var = tt.tensor(rng.uniform(0.5, 2.0, shape[1]))
     gradcheck(lambda x, w, b: F.batch_norm(x, mean, var, w, b, training=False), x, w, b)
@@ -145,12 +160,31 @@ def test_batchnorm2d_keeps_float32():
     assert bn.weight.grad.dtype == tt.float32 and bn.running_var.dtype == tt.float32
 
 
+@pytest.mark.points(2, hint="BatchNorm1d is the same layer over (N, C) or (N, C, L) inputs")
+def test_batchnorm1d_normalises_features():
+    """BatchNorm1d normalises (N, C) and (N, C, L) inputs per channel and tracks statistics."""
+    rng = np.random.default_rng(2)
+    for shape, axes in (((6, 3), (0,)), ((4, 3, 5), (0, 2))):
+        bn = nn.BatchNorm1d(3)
+        x = rng.normal(2.0, 3.0, shape).astype(np.float32)
+        out = bn(tt.tensor(x))
+        mean, var = x.mean(axes, dtype=np.float64), x.var(axes, dtype=np.float64)
+        expected = normalize_reference(x, mean, var, np.ones(3), np.zeros(3))
+        assert_close(out, expected.astype(np.float32), rtol=1e-4, atol=1e-4)
+        m = x.size // 3
+        assert_close(bn.running_var, (0.9 + 0.1 * var * m / (m - 1)).astype(np.float32))
+    with pytest.raises(ValueError, match=r"BatchNorm1d expects a 2-D \(N, C\) or 3-D"):
+        nn.BatchNorm1d(3)(tt.randn(2, 3, 4, 4))
+
+
 @pytest.mark.points(2, hint="check the input first and say what was expected")
 def test_batchnorm2d_rejects_bad_input_clearly():
     """Non-4-D input, a wrong channel count and one value per channel in training fail clearly."""
     bn = nn.BatchNorm2d(3)
     assert bn(tt.randn(2, 3, 1, 1)).shape == (2, 3, 1, 1)
-    with pytest.raises(ValueError, match=r"expects a 4-D \(N, C, H, W\) input, got shape \(2, 3, 4\)"):
+    with pytest.raises(
+        ValueError, match=r"expects a 4-D \(N, C, H, W\) input, got shape \(2, 3, 4\)"
+    ):
         bn(tt.randn(2, 3, 4))
     with pytest.raises(ValueError, match=r"expects 3 channels.*\(2, 4, 1, 1\)"):
         bn(tt.randn(2, 4, 1, 1))

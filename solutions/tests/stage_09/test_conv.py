@@ -21,7 +21,7 @@ from tinytorch_testing.strategies import float_arrays
 
 def conv_reference(x, w, b=None, stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1):
     """out[n, o, y, x] = b[o] + sum(receptive field of (y, x) in o's group * w[o]), in float64."""
-    n, c, h, width = x.shape
+    n, _, h, width = x.shape
     o, c_g, kh, kw = w.shape
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (ph, ph), (pw, pw)))
@@ -67,7 +67,9 @@ def padded(shape, padding):
 
 
 @given(case=conv_cases(dilation=True), data=st.data())
-@pytest.mark.points(2, hint="windows(x)[n, c, i, j] is x[n, c, i*dh :: sh, j*dw :: sw], cut to OH x OW")
+@pytest.mark.points(
+    2, hint="windows(x)[n, c, i, j] is x[n, c, i*dh :: sh, j*dw :: sw], cut to OH x OW"
+)
 def test_windows_match_their_definition(case, data):
     """windows() is a view whose [n, c, i, j, y, x] is the pixel tap (i, j) sees at output (y, x)."""
     x_shape, w_shape, stride, padding, dilation, _ = case
@@ -83,7 +85,9 @@ def test_windows_match_their_definition(case, data):
         for j in range(kw):
             for y in range(oh):
                 for z in range(ow):
-                    expected = x[:, :, y * stride[0] + i * dilation[0], z * stride[1] + j * dilation[1]]
+                    expected = x[
+                        :, :, y * stride[0] + i * dilation[0], z * stride[1] + j * dilation[1]
+                    ]
                     np.testing.assert_array_equal(view[:, :, i, j, y, z], expected)
 
 
@@ -113,9 +117,7 @@ def test_conv2d_matches_a_direct_loop(case, bias, data):
     x = data.draw(float_arrays(x_shape, min_value=-2, max_value=2))
     w = data.draw(float_arrays(w_shape, min_value=-2, max_value=2))
     b = data.draw(float_arrays((w_shape[0],), min_value=-2, max_value=2)) if bias else None
-    out = F.conv2d(
-        tt.tensor(x), tt.tensor(w), None if b is None else tt.tensor(b), stride, padding
-    )
+    out = F.conv2d(tt.tensor(x), tt.tensor(w), None if b is None else tt.tensor(b), stride, padding)
     expected = conv_reference(x, w, b, stride, padding).astype(np.float32)
     assert_close(out, expected, rtol=1e-5, atol=1e-4)
 
@@ -142,7 +144,9 @@ def test_conv2d_output_shape_formula(case):
         x_shape[1], w_shape[0], w_shape[2:], stride=stride, padding=padding, dilation=dilation
     )(tt.zeros(x_shape))
     oh, ow = (
-        math.floor((x_shape[2 + a] + 2 * padding[a] - dilation[a] * (w_shape[2 + a] - 1) - 1) / stride[a])
+        math.floor(
+            (x_shape[2 + a] + 2 * padding[a] - dilation[a] * (w_shape[2 + a] - 1) - 1) / stride[a]
+        )
         + 1
         for a in range(2)
     )
@@ -226,10 +230,49 @@ def test_conv2d_layer_forward_unbatched_and_same_padding():
     assert_close(single, out[1])
     same = nn.Conv2d(3, 2, (4, 3), padding="same")(x)  # even kernel: the extra zero goes last
     assert same.shape == (2, 2, 7, 6)
-    assert "Conv2d(3, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))" == repr(conv)
+    assert repr(conv) == "Conv2d(3, 4, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))"
 
 
-@pytest.mark.points(2, hint="check the input before computing: name what was expected and what arrived")
+def copy_padded(x, pad, mode):
+    """x padded by ``pad`` = (ph, pw) with copies of its own pixels, index by index."""
+    h, w = x.shape[2:]
+
+    def source(i, size, p):
+        i -= p
+        if mode == "circular":
+            return i % size
+        if mode == "replicate":
+            return min(max(i, 0), size - 1)
+        return -i if i < 0 else (2 * (size - 1) - i if i >= size else i)  # reflect
+
+    rows = [source(i, h, pad[0]) for i in range(h + 2 * pad[0])]
+    cols = [source(j, w, pad[1]) for j in range(w + 2 * pad[1])]
+    return x[:, :, rows][:, :, :, cols]
+
+
+@given(
+    mode=st.sampled_from(["reflect", "replicate", "circular"]),
+    size=st.tuples(st.integers(3, 6), st.integers(3, 6)),
+    pad=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    stride=st.integers(1, 2),
+    seed=st.integers(0, 2**16),
+)
+@pytest.mark.points(2, hint="padding_mode pads with copies of pixels; their gradients add up")
+def test_conv2d_layer_padding_modes(mode, size, pad, stride, seed):
+    """padding_mode 'reflect', 'replicate' and 'circular' pad with the right pixels, and backprop."""
+    rng = np.random.default_rng(seed)
+    conv = nn.Conv2d(2, 3, 3, stride=stride, padding=pad, padding_mode=mode, dtype=tt.float64)
+    x = rng.standard_normal((2, 2, *size))
+    expected = conv_reference(
+        copy_padded(x, pad, mode), conv.weight.numpy(), conv.bias.numpy(), (stride, stride)
+    )
+    assert_close(conv(tt.tensor(x)), expected)
+    gradcheck(lambda x: conv(x), x)
+
+
+@pytest.mark.points(
+    2, hint="check the input before computing: name what was expected and what arrived"
+)
 def test_conv2d_rejects_bad_input_clearly():
     """Wrong channel count, non-4-D input, a kernel larger than the input and bad settings fail clearly."""
     conv = nn.Conv2d(3, 4, 3)
@@ -238,7 +281,9 @@ def test_conv2d_rejects_bad_input_clearly():
         conv(tt.zeros(1, 2, 5, 5))
     with pytest.raises(ValueError, match=r"4-D input.*got a 2-D input of shape \(5, 5\)"):
         conv(tt.zeros(5, 5))
-    with pytest.raises(ValueError, match=r"kernel spans 3x3 pixels but the padded input is only 2x5"):
+    with pytest.raises(
+        ValueError, match=r"kernel spans 3x3 pixels but the padded input is only 2x5"
+    ):
         conv(tt.zeros(1, 3, 2, 5))
     with pytest.raises(ValueError, match=r"stride must be at least 1, got 0"):
         nn.Conv2d(3, 4, 3, stride=0)
@@ -252,3 +297,5 @@ def test_conv2d_rejects_bad_input_clearly():
         nn.Conv2d(3, 4, 3, groups=2)
     with pytest.raises(ValueError, match=r"padding='same' needs stride 1"):
         nn.Conv2d(3, 4, 3, stride=2, padding="same")
+    with pytest.raises(ValueError, match=r"padding_mode must be one of .*got 'mirror'"):
+        nn.Conv2d(3, 4, 3, padding_mode="mirror")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinytorch import dtypes
+from tinytorch.nn.conv import _positive_int
 from tinytorch.nn.module import Module
 from tinytorch.nn.parameter import Parameter
 from tinytorch.ops import batchnorm as batchnorm_ops
@@ -95,20 +96,15 @@ class _BatchNorm(Module):
         dtype=None,
     ) -> None:
         super().__init__()
-        if (
-            not isinstance(num_features, (int, np.integer))
-            or isinstance(num_features, bool)
-            or (num_features < 1)
-        ):
-            raise ValueError(f"num_features must be a positive int, got {num_features!r}")
-        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
+        self.num_features = _positive_int(num_features, "num_features")
+        self.eps, self.momentum = eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         dtype = dtypes.default_float if dtype is None else dtypes.as_dtype(dtype)
         # BEGIN SOLUTION
-        # TODO: parameters weight = ones, bias = zeros (None when not affine); buffers
-        #   running_mean = zeros, running_var = ones, num_batches_tracked = 0 (int64), all
-        #   None when not track_running_stats.
-        # HINT: self.register_buffer(name, tensor) files a buffer (it goes to the state dict
+        # TODO: create the parameters weight (ones) and bias (zeros), and the three buffers.
+        # HINT: None parameters when not affine; buffers running_mean = zeros, running_var =
+        #   ones, num_batches_tracked = 0 (int64), all None when not track_running_stats.
+        #   self.register_buffer(name, tensor) files a buffer (it goes to the state dict
         #   but not to parameters()); register_parameter(name, None) keeps an absent one.
         if affine:
             self.weight = Parameter(np.ones(self.num_features, dtype))
@@ -145,9 +141,9 @@ class _BatchNorm(Module):
                 f"channels (dim 1), got input of shape {input.shape}"
             )
         # BEGIN SOLUTION
-        # TODO: call batch_norm with batch statistics in training mode (or when there are no
-        #   running statistics), the running ones otherwise. Count the batch in training.
-        # HINT: momentum=None means a cumulative average: use 1 / num_batches_tracked.
+        # TODO: call batch_norm with batch statistics in training (or without running ones).
+        # HINT: otherwise the running ones. Count the batch in num_batches_tracked when
+        #   training; momentum=None means a cumulative average: use 1 / num_batches_tracked.
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.data += 1

@@ -36,6 +36,13 @@ def _pair(value, name: str, minimum: int) -> tuple[int, int]:
     return int(pair[0]), int(pair[1])
 
 
+def _positive_int(value, name: str) -> int:
+    """``value`` as an int, checking it is a positive integer (and not a bool)."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return int(value)
+
+
 def _batched(input: Tensor, name: str) -> tuple[Tensor, bool]:
     """A 4-D view of a 3-D (C, H, W) or 4-D (N, C, H, W) input, and whether it was unbatched."""
     if not isinstance(input, Tensor):
@@ -99,8 +106,7 @@ def conv2d(
     if not isinstance(weight, Tensor) or weight.ndim != 4:
         shape = getattr(weight, "shape", type(weight).__name__)
         raise ValueError(f"conv2d expects a 4-D weight (C_out, C_in/groups, kh, kw), got {shape}")
-    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
-        raise ValueError(f"groups must be a positive int, got {groups!r}")
+    groups = _positive_int(groups, "groups")
     out_channels, group_channels, kh, kw = weight.shape
     if x.shape[1] != group_channels * groups:
         raise ValueError(
@@ -124,9 +130,26 @@ def conv2d(
         target = dtypes.promote_types(target, t.dtype)
     tensors = [_cast(t, target) for t in tensors]
     out = conv_ops.Conv2d.apply(
-        *tensors, stride=stride, padding=pads, dilation=dilation, groups=int(groups)
+        *tensors, stride=stride, padding=pads, dilation=dilation, groups=groups
     )
     return out.reshape(out.shape[1:]) if unbatched else out
+
+
+#: Conv2d's padding modes, and the np.pad mode each one is.
+PADDING_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def _pad_by_copying(x: Tensor, pads, mode: str) -> Tensor:
+    """``x`` (N, C, H, W) padded in ``mode`` ('reflect', 'replicate' or 'circular')."""
+    for axis, (before, after) in enumerate(pads):
+        size = x.shape[2 + axis]
+        limit = size - 1 if mode == "reflect" else size
+        if max(before, after) > limit:
+            raise ValueError(
+                f"padding_mode={mode!r} can pad dim {2 + axis} by at most {limit} (the input "
+                f"has {size} there, shape {x.shape}), got padding {(before, after)}"
+            )
+    return conv_ops.Pad2d.apply(x, padding=pads, mode=PADDING_MODES[mode])
 
 
 class Conv2d(Module):
@@ -137,6 +160,9 @@ class Conv2d(Module):
         kernel_size: an int or an (h, w) pair.
         stride, padding, dilation, groups: as in :func:`conv2d`.
         bias: learn a per-output-channel bias (default True).
+        padding_mode: what the padding holds: ``'zeros'``, or copies of the image's own pixels,
+            mirrored (``'reflect'``), repeated from the edge (``'replicate'``) or wrapped
+            around (``'circular'``).
         dtype: the parameters' dtype (float32 by default).
 
     The weight (out_channels, in_channels // groups, kh, kw) and bias (out_channels,) start
@@ -154,31 +180,33 @@ class Conv2d(Module):
         dilation=1,
         groups: int = 1,
         bias: bool = True,
+        padding_mode: str = "zeros",
         dtype=None,
     ) -> None:
         super().__init__()
-        for name, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool) or groups < 1:
-            raise ValueError(f"groups must be a positive int, got {groups!r}")
+        self.in_channels = _positive_int(in_channels, "in_channels")
+        self.out_channels = _positive_int(out_channels, "out_channels")
+        self.groups = _positive_int(groups, "groups")
         if in_channels % groups or out_channels % groups:
             raise ValueError(
                 f"in_channels ({in_channels}) and out_channels ({out_channels}) must both be "
                 f"divisible by groups ({groups})"
             )
-        self.in_channels, self.out_channels = int(in_channels), int(out_channels)
         self.kernel_size = _pair(kernel_size, "kernel_size", 1)
         self.stride = _pair(stride, "stride", 1)
         self.dilation = _pair(dilation, "dilation", 1)
         self.padding = padding if isinstance(padding, str) else _pair(padding, "padding", 0)
         _conv_padding(self.padding, self.kernel_size, self.dilation, self.stride)  # validate
-        self.groups = int(groups)
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(
+                f"padding_mode must be one of {sorted(PADDING_MODES)}, got {padding_mode!r}"
+            )
+        self.padding_mode = padding_mode
         dtype = dtypes.default_float if dtype is None else dtypes.as_dtype(dtype)
         # BEGIN SOLUTION
-        # TODO: create self.weight (out, in // groups, kh, kw) and self.bias (out,) (or None)
-        #   as Parameters, then call self.reset_parameters().
-        # HINT: Parameter(np.empty(shape, dtype=dtype)) allocates; with bias=False,
+        # TODO: create the Parameters weight and bias (or None), then call reset_parameters().
+        # HINT: weight (out, in // groups, kh, kw), bias (out,);
+        #   Parameter(np.empty(shape, dtype=dtype)) allocates; with bias=False,
         #   self.register_parameter("bias", None) keeps the name, as in PyTorch.
         shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)
         self.weight = Parameter(np.empty(shape, dtype=dtype))
@@ -193,8 +221,8 @@ class Conv2d(Module):
         """PyTorch's default: kaiming_uniform_(a=sqrt(5)) for the weight, which is
         U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the same range for the bias."""
         # BEGIN SOLUTION
-        # TODO: init.kaiming_uniform_(self.weight, a=sqrt(5)); then, if there is a bias,
-        #   init.uniform_(self.bias, -b, b) with b = 1/sqrt(fan_in), fan_in = in/groups*kh*kw.
+        # TODO: init.kaiming_uniform_(weight, a=sqrt(5)); the bias uniform in +-1/sqrt(fan_in).
+        # HINT: init.uniform_(self.bias, -b, b) with b = 1/sqrt(fan_in), fan_in = in/groups*kh*kw.
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in = self.weight.shape[1] * self.weight.shape[2] * self.weight.shape[3]
@@ -204,12 +232,15 @@ class Conv2d(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         """Convolve ``input`` (N, in_channels, H, W) or (in_channels, H, W)."""
-        # BEGIN SOLUTION
-        # TODO: call conv2d with this layer's parameters and settings.
-        return conv2d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
-        )
-        # END SOLUTION
+        args = (self.weight, self.bias, self.stride)
+        if self.padding_mode == "zeros":
+            return conv2d(input, *args, self.padding, self.dilation, self.groups)
+        # Pad with copies of the image's pixels first, then convolve without padding.
+        x, unbatched = _batched(input, "Conv2d")
+        pads = _conv_padding(self.padding, self.kernel_size, self.dilation, self.stride)
+        x = _pad_by_copying(x, pads, self.padding_mode)
+        out = conv2d(x, *args, 0, self.dilation, self.groups)
+        return out.reshape(out.shape[1:]) if unbatched else out
 
     def extra_repr(self) -> str:
         text = (
@@ -224,4 +255,6 @@ class Conv2d(Module):
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
         return text

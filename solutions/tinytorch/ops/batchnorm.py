@@ -46,13 +46,12 @@ class BatchNorm(Function):
 
     def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
         # BEGIN SOLUTION
-        # TODO: normalise each channel with the batch statistics (training) or the running
-        #   ones (evaluation), update the running statistics in training, and return
-        #   x_hat * weight + bias. Keep x_hat and 1/std for backward.
-        # HINT: reduce over every axis but 1 with keepdims=True (dtype=np.float64 makes the
-        #   sums exact enough; cast back); reshape (C,) arrays to (1, C, 1, 1) to broadcast.
-        #   Update running arrays in place (`*=`, `+=`) so the caller's buffers change; the
-        #   unbiased variance is var * M / (M - 1).
+        # TODO: return x_hat * weight + bias, x_hat normalised with batch or running statistics.
+        # HINT: training: the batch mean and biased variance (and update the running
+        #   statistics in place, `*=` and `+=`, with the unbiased variance var * M / (M - 1));
+        #   evaluation: the running ones. Reduce over every axis but 1 with keepdims=True
+        #   (dtype=np.float64 keeps the sums exact enough; cast back), and reshape (C,) arrays
+        #   to (1, C, 1, 1) to broadcast. Keep x_hat and 1/std for backward.
         axes = (0, *range(2, x.ndim))
         shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
         if self.training:

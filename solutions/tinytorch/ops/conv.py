@@ -97,6 +97,30 @@ def col2im(
     # END SOLUTION
 
 
+class Pad2d(Function):
+    """Pad the last two axes by copying input pixels: NumPy's 'reflect', 'edge' or 'wrap' mode.
+
+    Conv2d's ``padding_mode`` ('reflect', 'replicate', 'circular'). Every padded pixel is a copy
+    of one input pixel, so the backward pass adds each padded pixel's gradient onto its source.
+    Which source? Pad an array of pixel *indices* the same way, and it says.
+    """
+
+    def __init__(self, padding: Padding, mode: str) -> None:
+        self.padding, self.mode = padding, mode
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.pad(x, ((0, 0),) * (x.ndim - 2) + tuple(self.padding), mode=self.mode)
+
+    def backward(self, grad: np.ndarray):
+        (x,) = self.inputs
+        h, w = x.shape[-2:]
+        source = np.pad(np.arange(h * w).reshape(h, w), self.padding, mode=self.mode)
+        rows = grad.reshape(-1, source.size)
+        out = np.zeros((rows.shape[0], h * w), dtype=grad.dtype)
+        np.add.at(out, (slice(None), source.reshape(-1)), rows)  # repeated sources add up
+        return (out.reshape(x.shape),)
+
+
 class Conv2d(Function):
     """Cross-correlation of a batch of images with a bank of filters, plus an optional bias.
 
@@ -116,10 +140,10 @@ class Conv2d(Function):
 
     def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None):
         # BEGIN SOLUTION
-        # TODO: pad x, gather its windows into columns (N, groups, C_g*kh*kw, OH*OW), multiply
-        #   by the weight as (groups, O_g, C_g*kh*kw), add the bias, and reshape to NCHW.
-        # HINT: np.matmul broadcasts: (g, O_g, K) @ (N, g, K, L) -> (N, g, O_g, L), which is
-        #   already (N, O, OH, OW) in memory. Keep the columns in self.cols for backward.
+        # TODO: im2col (pad, windows, reshape to columns), one matmul with the weight, + bias.
+        # HINT: columns (N, groups, C_g*kh*kw, OH*OW) times the weight as (groups, O_g,
+        #   C_g*kh*kw): np.matmul broadcasts (g, O_g, K) @ (N, g, K, L) -> (N, g, O_g, L),
+        #   which already is (N, O, OH, OW) in memory. Keep the columns in self.cols.
         n = x.shape[0]
         o, c_g, kh, kw = weight.shape
         g = self.groups
@@ -135,11 +159,10 @@ class Conv2d(Function):
 
     def backward(self, grad: np.ndarray):
         # BEGIN SOLUTION
-        # TODO: return (grad_x, grad_weight, grad_bias): the two matrix products of forward,
-        #   transposed, then col2im the columns' gradient and crop the padding off.
+        # TODO: return (grad_x, grad_weight, grad_bias), each only if needs_input_grad asks.
         # HINT: as (N, g, O_g, L), grad @ cols^T summed over N is the weight's gradient, and
         #   weight^T @ grad is the columns' gradient (N, g, K, L); reshape that to the
-        #   windows' shape (N, C, kh, kw, OH, OW) for col2im.
+        #   windows' shape (N, C, kh, kw, OH, OW), col2im it and crop the padding off.
         x, weight = self.inputs[:2]
         n, c, h, w = x.shape
         o, c_g, kh, kw = weight.shape

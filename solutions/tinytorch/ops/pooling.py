@@ -38,9 +38,10 @@ class MaxPool2d(Function):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         # BEGIN SOLUTION
-        # TODO: pad with -inf, then return the elementwise maximum over the kh*kw kernel taps.
-        # HINT: start from a copy of tap (0, 0) and np.maximum(out, tap, out=out) the others
-        #   in: kh*kw fast passes instead of one slow reduction over a strided 6-D view.
+        # TODO: return the elementwise maximum over the kh*kw taps of self._windows(x).
+        # HINT: _windows pads with -inf (padding must never win). Start from a copy of tap
+        #   (0, 0) and np.maximum(out, tap, out=out) the others in: kh*kw fast passes instead
+        #   of one slow reduction over a strided 6-D view.
         view = self._windows(x)
         kh, kw = self.kernel_size
         out = view[:, :, 0, 0].copy()
@@ -59,8 +60,7 @@ class MaxPool2d(Function):
         PyTorch.
         """
         # BEGIN SOLUTION
-        # TODO: mark, for each tap in row-major order, where it equals the output and no
-        #   earlier tap has claimed that window yet.
+        # TODO: return the mask of each window's first tap (row-major) that equals the output.
         # HINT: keep a boolean `claimed` array of the output's shape; a tap wins where
         #   (tap == output) & ~claimed, and then claims those windows.
         view = self._windows(x)
@@ -78,9 +78,9 @@ class MaxPool2d(Function):
 
     def backward(self, grad: np.ndarray):
         # BEGIN SOLUTION
-        # TODO: send each window's gradient to its winner (col2im adds overlapping windows),
-        #   then crop the padding off.
-        # HINT: grad[:, :, None, None] * self.winners(x, self.output) has the windows' shape.
+        # TODO: send each window's gradient to its winner with col2im, then crop the padding.
+        # HINT: grad[:, :, None, None] * self.winners(x, self.output) has the windows' shape;
+        #   col2im adds up what overlapping windows send to the same pixel.
         (x,) = self.inputs
         n, c, h, w = x.shape
         (top, bottom), (left, right) = self.padding

@@ -7,7 +7,7 @@ from tinytorch.optim.sgd import SGD
 
 # BEGIN REVEAL stage=07
 # isort: split
-from tinytorch.optim import lr_scheduler  # noqa: F401 - the submodule, as in torch.optim
+from tinytorch.optim import lr_scheduler
 
 # END REVEAL
 

@@ -82,5 +82,5 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
     # HINT: check each returned gradient's shape against its parent and name the Function
     #   in the error; that catches most backward bugs at their source.
     raise NotImplementedError(
-        "stage 05: backward: walk topological_order(root) backwards. Keep a dict id(tensor) -> gradient;"
+        "stage 05: backward: walk topological_order(root) backwards. Keep a dict id(tensor) -> gradient; at a leaf, add the gradient into tensor.grad; at an inner node, call grad_fn.backward(gradient) and add each result into its parent's entry."
     )

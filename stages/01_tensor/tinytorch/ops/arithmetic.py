@@ -88,7 +88,7 @@ class MatMul(Function):
         # HINT: np.matmul does the batching. A 1-D a has its "inner" dim at a.shape[-1];
         #   a 1-D b has it at b.shape[0], otherwise at b.shape[-2].
         raise NotImplementedError(
-            "stage 01: MatMul.forward: check that the inner dimensions agree and raise a ValueError naming both"
+            "stage 01: MatMul.forward: check that the inner dimensions agree and raise a ValueError naming both shapes if not; then return the matrix product."
         )
 
     def backward(self, grad: np.ndarray):

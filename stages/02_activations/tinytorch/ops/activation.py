@@ -103,7 +103,7 @@ class GELU(Function):
         # HINT: use Python floats (math.sqrt) for constants: a NumPy float64 scalar would turn
         #   a float32 result into float64.
         raise NotImplementedError(
-            "stage 02: GELU.forward: 'none': 0.5 x (1 + erf(x / sqrt 2)); 'tanh':"
+            "stage 02: GELU.forward: 'none': 0.5 x (1 + erf(x / sqrt 2)); 'tanh': 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x**3)))."
         )
 
     def backward(self, grad: np.ndarray):
@@ -120,7 +120,7 @@ class Softmax(Function):
         # TODO: subtract the max along self.dim first (softmax is shift-invariant and then
         #   exp never overflows), exponentiate, and normalise so each slice sums to 1.
         raise NotImplementedError(
-            "stage 02: Softmax.forward: subtract the max along self.dim first (softmax is shift-invariant and then"
+            "stage 02: Softmax.forward: subtract the max along self.dim first (softmax is shift-invariant and then exp never overflows), exponentiate, and normalise so each slice sums to 1."
         )
 
     def backward(self, grad: np.ndarray):

@@ -106,7 +106,7 @@ class GELU(Function):
         # TODO: 'none': Phi(x) + x phi(x), phi the normal density; 'tanh': differentiate
         #   0.5 x (1 + tanh(u)) with u = sqrt(2/pi) (x + 0.044715 x**3).
         raise NotImplementedError(
-            "stage 05: GELU.backward: 'none': Phi(x) + x phi(x), phi the normal density; 'tanh': differentiate"
+            "stage 05: GELU.backward: 'none': Phi(x) + x phi(x), phi the normal density; 'tanh': differentiate 0.5 x (1 + tanh(u)) with u = sqrt(2/pi) (x + 0.044715 x**3)."
         )
 
 

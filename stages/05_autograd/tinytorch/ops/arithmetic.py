@@ -114,5 +114,5 @@ class MatMul(Function):
         # HINT: skip a product nobody needs (self.needs_input_grad): the input x of a first
         #   layer needs no gradient, and its product is the most expensive one.
         raise NotImplementedError(
-            "stage 05: MatMul.backward: for matrices, dL/da = grad @ b^T and dL/db = a^T @ grad. Treat a 1-D a as"
+            "stage 05: MatMul.backward: for matrices, dL/da = grad @ b^T and dL/db = a^T @ grad. Treat a 1-D a as a row (1, k) and a 1-D b as a column (k, 1), then remove those axes again, and sum away broadcast batch dimensions."
         )

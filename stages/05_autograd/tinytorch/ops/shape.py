@@ -67,5 +67,5 @@ class GetItem(Function):
         # TODO: scatter grad into zeros of the input's shape at self.index. Advanced indices
         #   can pick an element twice, so accumulate with np.add.at there.
         raise NotImplementedError(
-            "stage 05: GetItem.backward: scatter grad into zeros of the input's shape at self.index. Advanced indices"
+            "stage 05: GetItem.backward: scatter grad into zeros of the input's shape at self.index. Advanced indices can pick an element twice, so accumulate with np.add.at there."
         )

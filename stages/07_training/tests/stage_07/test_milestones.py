@@ -3,6 +3,7 @@
 """Milestones 1957 and 1969: the perceptron, and XOR with and without a hidden layer."""
 
 import pytest
+
 from milestones import perceptron_1957, xor_1969
 
 

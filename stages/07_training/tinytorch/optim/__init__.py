@@ -6,7 +6,7 @@ from tinytorch.optim.rmsprop import RMSprop
 from tinytorch.optim.sgd import SGD
 
 # isort: split
-from tinytorch.optim import lr_scheduler  # noqa: F401 - the submodule, as in torch.optim
+from tinytorch.optim import lr_scheduler
 
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer", "RMSprop"]

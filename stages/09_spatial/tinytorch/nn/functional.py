@@ -1,0 +1,72 @@
+"""tinytorch.nn.functional: stateless building blocks, as ``torch.nn.functional``.
+
+Each function here is a thin, documented front door to an operation in ``tinytorch.ops``; the
+layer classes in ``tinytorch.nn`` call these, and so can you.
+"""
+
+from __future__ import annotations
+
+from tinytorch.ops import activation
+from tinytorch.tensor import Tensor, _normalize_dim, _to_float
+
+from tinytorch.nn.dropout import dropout
+from tinytorch.nn.linear import linear
+
+from tinytorch.nn.loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    mse_loss,
+    nll_loss,
+)
+
+from tinytorch.nn.batchnorm import batch_norm
+from tinytorch.nn.conv import conv2d
+from tinytorch.nn.pooling import avg_pool2d, max_pool2d
+
+
+
+def relu(input: Tensor) -> Tensor:
+    """max(x, 0) elementwise."""
+    return activation.ReLU.apply(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, else ``negative_slope * x``."""
+    return activation.LeakyReLU.apply(_to_float(input), negative_slope=negative_slope)
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + exp(-x)), stable for any x."""
+    return activation.Sigmoid.apply(_to_float(input))
+
+
+def tanh(input: Tensor) -> Tensor:
+    """Hyperbolic tangent."""
+    return activation.Tanh.apply(_to_float(input))
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit: exact (``'none'``) or the tanh approximation."""
+    return activation.GELU.apply(_to_float(input), approximate=approximate)
+
+
+def softmax(input: Tensor, dim: int = -1, dtype=None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim``; each slice sums to 1.
+
+    ``dtype``, as in PyTorch, converts the input first (e.g. to float64 for extra precision).
+    """
+    x = _to_float(input) if dtype is None else input.to(dtype)
+    return activation.Softmax.apply(x, dim=_softmax_dim(input, dim))
+
+
+def log_softmax(input: Tensor, dim: int = -1, dtype=None) -> Tensor:
+    """log(softmax(x)) along ``dim``, computed stably; ``dtype`` converts the input first."""
+    x = _to_float(input) if dtype is None else input.to(dtype)
+    return activation.LogSoftmax.apply(x, dim=_softmax_dim(input, dim))
+
+
+def _softmax_dim(input: Tensor, dim: int) -> int | None:
+    """``dim`` checked and made non-negative; None for a 0-d tensor (its one element)."""
+    dim = _normalize_dim(dim, input.ndim)
+    return dim if input.ndim else None

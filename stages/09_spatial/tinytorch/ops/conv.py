@@ -1,0 +1,147 @@
+"""2-D convolution as one big matrix product (im2col), forward and backward.
+
+A convolution slides a small kernel over the image and takes a dot product at every stop. Written
+as loops that is seven nested ``for`` statements; written for NumPy it is two steps:
+
+1. **im2col**: gather every receptive field into one column, so a (C, H, W) image becomes a
+   matrix with C*kh*kw rows and one column per output pixel. ``windows`` builds these fields as
+   a strided *view* (no copy); reshaping the view into a matrix makes the one copy.
+2. **matmul**: the (out_channels, C*kh*kw) weight matrix times that column matrix is the whole
+   convolution, done by the BLAS library at full speed.
+
+The backward pass is the same idea in reverse: matrix products give the gradients of the weight
+and of the columns, and **col2im** adds each column's gradient back onto the pixels it was
+gathered from (a pixel sits in up to kh*kw windows, so the contributions add up).
+
+Shapes follow PyTorch: input (N, C, H, W), weight (out_channels, C // groups, kh, kw).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from tinytorch.function import Function
+
+#: ((top, bottom), (left, right)) zeros added around the image before the kernel slides.
+Padding = tuple[tuple[int, int], tuple[int, int]]
+
+
+def conv_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int = 1) -> int:
+    """How many positions a kernel takes along one axis: floor((size + padding - span) / stride) + 1.
+
+    ``padding`` is the total added on both sides, and ``span = dilation * (kernel - 1) + 1`` is
+    how far the (possibly dilated) kernel reaches.
+    """
+    span = dilation * (kernel - 1) + 1
+    return (size + padding - span) // stride + 1
+
+
+def pad2d(x: np.ndarray, padding: Padding, value: float = 0.0) -> np.ndarray:
+    """``x`` with ``value`` added around its last two axes (returned as is when no padding)."""
+    if not any(padding[0] + padding[1]):
+        return x
+    return np.pad(x, ((0, 0),) * (x.ndim - 2) + tuple(padding), constant_values=value)
+
+
+def windows(
+    x: np.ndarray,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int] = (1, 1),
+    writeable: bool = False,
+) -> np.ndarray:
+    """Every receptive field of ``x`` (N, C, H, W) as a view of shape (N, C, kh, kw, OH, OW).
+
+    ``windows(x, ...)[n, c, i, j]`` is the (OH, OW) image of the pixels that kernel tap (i, j)
+    sees at each output position: ``x[n, c, oh*sh + i*dh, ow*sw + j*dw]``. Nothing is copied;
+    with ``writeable=True`` the view can be written through (col2im does that).
+    """
+    # TODO: build the (N, C, kh, kw, OH, OW) view of every receptive field, without copying.
+    # HINT: sliding_window_view(x, (span_h, span_w), axis=(2, 3), writeable=...) gives every
+    #   span-sized window at stride 1 as (N, C, H', W', span_h, span_w); slice [::sh, ::sw]
+    #   on axes 2-3 for the stride, [::dh, ::dw] on axes 4-5 for the dilation, then transpose.
+    raise NotImplementedError(
+        "stage 09: windows: build the (N, C, kh, kw, OH, OW) view of every receptive field, without copying."
+    )
+
+
+def col2im(
+    cols: np.ndarray,
+    shape: tuple[int, ...],
+    stride: tuple[int, int],
+    dilation: tuple[int, int] = (1, 1),
+) -> np.ndarray:
+    """The adjoint of :func:`windows`: add each window value back onto the pixel it came from.
+
+    ``cols`` has the windows' shape (N, C, kh, kw, OH, OW); the result has ``shape`` (N, C, H, W).
+    Windows overlap when the stride is smaller than the kernel, so a pixel can receive several
+    contributions: they must add up, not overwrite each other.
+    """
+    # TODO: return zeros of `shape` into which every cols[:, :, i, j] is added at its pixels.
+    # HINT: take windows(out, ..., writeable=True) of the zero array and, for each kernel tap
+    #   (i, j), do `view[:, :, i, j] += cols[:, :, i, j]`. Loop over the kh*kw taps only: one
+    #   tap never hits the same pixel twice, so each += is a plain vectorized add.
+    raise NotImplementedError(
+        "stage 09: col2im: return zeros of `shape` into which every cols[:, :, i, j] is added at its pixels."
+    )
+
+
+class Pad2d(Function):
+    """Pad the last two axes by copying input pixels: NumPy's 'reflect', 'edge' or 'wrap' mode.
+
+    Conv2d's ``padding_mode`` ('reflect', 'replicate', 'circular'). Every padded pixel is a copy
+    of one input pixel, so the backward pass adds each padded pixel's gradient onto its source.
+    Which source? Pad an array of pixel *indices* the same way, and it says.
+    """
+
+    def __init__(self, padding: Padding, mode: str) -> None:
+        self.padding, self.mode = padding, mode
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.pad(x, ((0, 0),) * (x.ndim - 2) + tuple(self.padding), mode=self.mode)
+
+    def backward(self, grad: np.ndarray):
+        (x,) = self.inputs
+        h, w = x.shape[-2:]
+        source = np.pad(np.arange(h * w).reshape(h, w), self.padding, mode=self.mode)
+        rows = grad.reshape(-1, source.size)
+        out = np.zeros((rows.shape[0], h * w), dtype=grad.dtype)
+        np.add.at(out, (slice(None), source.reshape(-1)), rows)  # repeated sources add up
+        return (out.reshape(x.shape),)
+
+
+class Conv2d(Function):
+    """Cross-correlation of a batch of images with a bank of filters, plus an optional bias.
+
+    ``out[n, o, y, x] = bias[o] + sum over c, i, j of
+    weight[o, c, i, j] * padded[n, g*C_g + c, y*sh + i*dh, x*sw + j*dw]``, where ``g`` is the
+    group of output channel ``o`` (each group of channels is convolved separately).
+    """
+
+    def __init__(
+        self,
+        stride: tuple[int, int] = (1, 1),
+        padding: Padding = ((0, 0), (0, 0)),
+        dilation: tuple[int, int] = (1, 1),
+        groups: int = 1,
+    ) -> None:
+        self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
+
+    def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None):
+        # TODO: im2col (pad, windows, reshape to columns), one matmul with the weight, + bias.
+        # HINT: columns (N, groups, C_g*kh*kw, OH*OW) times the weight as (groups, O_g,
+        #   C_g*kh*kw): np.matmul broadcasts (g, O_g, K) @ (N, g, K, L) -> (N, g, O_g, L),
+        #   which already is (N, O, OH, OW) in memory. Keep the columns in self.cols.
+        raise NotImplementedError(
+            "stage 09: Conv2d.forward: im2col (pad, windows, reshape to columns), one matmul with the weight, + bias."
+        )
+
+    def backward(self, grad: np.ndarray):
+        # TODO: return (grad_x, grad_weight, grad_bias), each only if needs_input_grad asks.
+        # HINT: as (N, g, O_g, L), grad @ cols^T summed over N is the weight's gradient, and
+        #   weight^T @ grad is the columns' gradient (N, g, K, L); reshape that to the
+        #   windows' shape (N, C, kh, kw, OH, OW), col2im it and crop the padding off.
+        raise NotImplementedError(
+            "stage 09: Conv2d.backward: return (grad_x, grad_weight, grad_bias), each only if needs_input_grad asks."
+        )

@@ -1,0 +1,100 @@
+"""Max and average pooling: summarise each window of an image by one number.
+
+Pooling reuses the receptive fields of :mod:`tinytorch.ops.conv`. There are only kh*kw kernel
+taps but thousands of windows, so both directions loop over the taps and let NumPy handle all
+windows of one tap at once: ``windows(x)[:, :, i, j]`` is the (OH, OW) image of tap (i, j).
+
+- **Max pooling** keeps each window's largest value. Its gradient goes to that one element
+  (PyTorch's rule: the first maximum in the window, in row-major order, wins ties); where
+  windows overlap, one element can win several windows and collects all their gradients.
+- **Average pooling** takes each window's mean, so each element of a window receives
+  ``grad / divisor``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tinytorch.function import Function
+from tinytorch.ops.conv import Padding, col2im, pad2d, windows
+
+
+class MaxPool2d(Function):
+    """The largest value of each (dilated) window; padding counts as -infinity."""
+
+    def __init__(
+        self,
+        kernel_size: tuple[int, int],
+        stride: tuple[int, int],
+        padding: Padding = ((0, 0), (0, 0)),
+        dilation: tuple[int, int] = (1, 1),
+    ) -> None:
+        self.kernel_size, self.stride = kernel_size, stride
+        self.padding, self.dilation = padding, dilation
+
+    def _windows(self, x: np.ndarray) -> np.ndarray:
+        padded = pad2d(x, self.padding, value=-np.inf)
+        return windows(padded, self.kernel_size, self.stride, self.dilation)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # TODO: return the elementwise maximum over the kh*kw taps of self._windows(x).
+        # HINT: _windows pads with -inf (padding must never win). Start from a copy of tap
+        #   (0, 0) and np.maximum(out, tap, out=out) the others in: kh*kw fast passes instead
+        #   of one slow reduction over a strided 6-D view.
+        raise NotImplementedError(
+            "stage 09: MaxPool2d.forward: return the elementwise maximum over the kh*kw taps of self._windows(x)."
+        )
+
+    def winners(self, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """A (N, C, kh, kw, OH, OW) mask: True at the one element each window's max came from.
+
+        Recomputed from the input ``x`` and the output ``out`` instead of stored by forward,
+        so inference never pays for it. Ties go to the first tap in row-major order, as in
+        PyTorch.
+        """
+        # TODO: return the mask of each window's first tap (row-major) that equals the output.
+        # HINT: keep a boolean `claimed` array of the output's shape; a tap wins where
+        #   (tap == output) & ~claimed, and then claims those windows.
+        raise NotImplementedError(
+            "stage 09: MaxPool2d.winners: return the mask of each window's first tap (row-major) that equals the output."
+        )
+
+    def backward(self, grad: np.ndarray):
+        # TODO: send each window's gradient to its winner with col2im, then crop the padding.
+        # HINT: grad[:, :, None, None] * self.winners(x, self.output) has the windows' shape;
+        #   col2im adds up what overlapping windows send to the same pixel.
+        raise NotImplementedError(
+            "stage 09: MaxPool2d.backward: send each window's gradient to its winner with col2im, then crop the padding."
+        )
+
+
+class AvgPool2d(Function):
+    """The mean of each window: the window's sum divided by ``divisor``.
+
+    ``divisor`` is a number (kh*kw, or PyTorch's ``divisor_override``) or an (OH, OW) array
+    when windows near the border count fewer elements (``count_include_pad=False``, or
+    ``ceil_mode`` windows that hang over the edge).
+    """
+
+    def __init__(
+        self,
+        kernel_size: tuple[int, int],
+        stride: tuple[int, int],
+        padding: Padding = ((0, 0), (0, 0)),
+        divisor: float | np.ndarray = 1.0,
+    ) -> None:
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        self.divisor = divisor
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # TODO: pad with zeros, add up the kh*kw kernel taps, and divide by self.divisor.
+        raise NotImplementedError(
+            "stage 09: AvgPool2d.forward: pad with zeros, add up the kh*kw kernel taps, and divide by self.divisor."
+        )
+
+    def backward(self, grad: np.ndarray):
+        # TODO: every element of a window receives grad / divisor: col2im that, crop padding.
+        # HINT: np.broadcast_to(share[:, :, None, None], windows_shape) costs no memory.
+        raise NotImplementedError(
+            "stage 09: AvgPool2d.backward: every element of a window receives grad / divisor: col2im that, crop padding."
+        )

@@ -1,0 +1,616 @@
+"""The Tensor: an n-dimensional array that can remember how it was computed.
+
+A ``Tensor`` wraps a NumPy array (``tensor.data``) and adds the three things a deep-learning
+framework needs on top of it: PyTorch's API and type rules, a place to keep a gradient
+(``tensor.grad``), and, from stage 05 on, a link to the operation that produced it
+(``tensor.grad_fn``), which is what lets ``loss.backward()`` find every parameter.
+
+Arithmetic is delegated to the :class:`~tinytorch.function.Function` subclasses in
+``tinytorch.ops``: this file decides *which* operation runs, ``ops`` decides *how*.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import namedtuple
+from collections.abc import Iterator
+
+import numpy as np
+
+from tinytorch import dtypes
+from tinytorch.ops import arithmetic, elementwise, reduction
+from tinytorch.ops import shape as shape_ops
+
+# isort: split
+from tinytorch import autograd
+
+
+#: What ``max(dim)`` and ``min(dim)`` return, as in PyTorch.
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
+
+
+class Tensor:
+    """An n-dimensional array with PyTorch's API.
+
+    Args:
+        data: a nested list, a number, a NumPy array or another Tensor.
+        requires_grad: whether gradients should flow to this tensor (floats only).
+        dtype: the element type; by default Python floats become float32, Python ints int64,
+            and NumPy arrays keep their dtype, exactly as ``torch.tensor`` does.
+    """
+
+    # NumPy must call our reflected operators (np.float32(2) * t) instead of looping over us.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        if dtype is not None:
+            array = np.array(data, dtype=dtypes.as_dtype(dtype))
+        elif isinstance(data, (np.ndarray, np.generic)):
+            array = np.array(data)
+        else:
+            try:
+                array = np.array(data)
+            except ValueError:
+                raise ValueError(
+                    "Tensor data must be rectangular (every row the same length), got a "
+                    "ragged nested list"
+                ) from None
+            if array.dtype.kind == "f":
+                array = array.astype(dtypes.default_float)
+            elif array.dtype.kind in "iu":
+                array = array.astype(dtypes.int64)
+        if array.dtype.kind not in "biuf":
+            raise TypeError(
+                f"Tensor data must be numbers or booleans, got an array of dtype {array.dtype}"
+            )
+        self.data = array
+        self.grad = None
+        self.requires_grad = requires_grad
+        self.grad_fn = None
+
+    @classmethod
+    def _wrap(cls, data) -> Tensor:
+        """Wrap an operation's result without copying or converting it (the fast path)."""
+        out = cls.__new__(cls)
+        out.data = data if isinstance(data, np.ndarray) else np.asarray(data)
+        out.grad = None
+        out._requires_grad = False  # skip the property's check: False is always allowed
+        out.grad_fn = None
+        return out
+
+    # ------------------------------------------------------------------ attributes
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded so gradients can flow back to it."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if value and self.data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only floating-point tensors can require gradients, got dtype {self.data.dtype}"
+            )
+        self._requires_grad = builtins.bool(value)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The size of each dimension, e.g. ``(2, 3)``."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions (0 for a scalar)."""
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The element type, e.g. ``tinytorch.float32``."""
+        return self.data.dtype
+
+    def size(self, dim: int | None = None):
+        """The shape as a tuple, or the size of one dimension: ``x.size(1)``."""
+        if dim is None:
+            return self.shape
+        return self.shape[_normalize_dim(dim, self.ndim)]
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return self.data.size
+
+    def dim(self) -> int:
+        """The number of dimensions, as ``torch.Tensor.dim()``."""
+        return self.ndim
+
+    # ------------------------------------------------------------------ conversion
+
+    def numpy(self) -> np.ndarray:
+        """The underlying NumPy array (shared, not copied, as in PyTorch)."""
+        return self.data
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"item() needs a tensor with exactly one element, got shape {self.shape} "
+                f"({self.data.size} elements)"
+            )
+        return self.data.item()
+
+    def tolist(self):
+        """The data as (nested) Python lists."""
+        return self.data.tolist()
+
+    def to(self, dtype) -> Tensor:
+        """A copy converted to ``dtype`` (differentiable between float types)."""
+        return elementwise.Cast.apply(self, dtype=dtypes.as_dtype(dtype))
+
+    def float(self) -> Tensor:
+        """Convert to float32."""
+        return self.to(dtypes.float32)
+
+    def double(self) -> Tensor:
+        """Convert to float64."""
+        return self.to(dtypes.float64)
+
+    def long(self) -> Tensor:
+        """Convert to int64."""
+        return self.to(dtypes.int64)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                "use .any() or .all()"
+            )
+        return builtins.bool(self.data.item())
+
+    def __float__(self) -> float:
+        return builtins.float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    __hash__ = object.__hash__  # tensors are identified by identity, as in PyTorch
+
+    def __repr__(self) -> str:
+        whole = self.dtype.kind != "f" or np.all(self.data == np.round(self.data))
+        body = np.array2string(
+            self.data,
+            separator=", ",
+            prefix="tensor(",
+            precision=4,
+            floatmode="maxprec" if whole else "fixed",
+        )
+        extras = []
+        if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool):
+            extras.append(f"dtype=tinytorch.{self.dtype}")
+        if self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    # ------------------------------------------------------------------ arithmetic
+
+    def _operand(self, other) -> Tensor:
+        """Turn the other side of a binary operation into a tensor of the promoted dtype."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (builtins.bool, int, builtins.float, np.number, np.bool_)):
+            return Tensor._wrap(
+                np.asarray(other, dtype=dtypes.scalar_result_type(self.dtype, other))
+            )
+        return Tensor(other)
+
+    def _binary(self, op, other, reflected: builtins.bool = False) -> Tensor:
+        other = self._operand(other)
+        a, b = (other, self) if reflected else (self, other)
+        target = dtypes.promote_types(a.dtype, b.dtype)
+        return op.apply(_cast(a, target), _cast(b, target))
+
+    def __add__(self, other) -> Tensor:
+        return self._binary(arithmetic.Add, other)
+
+    def __radd__(self, other) -> Tensor:
+        return self._binary(arithmetic.Add, other, reflected=True)
+
+    def __sub__(self, other) -> Tensor:
+        return self._binary(arithmetic.Sub, other)
+
+    def __rsub__(self, other) -> Tensor:
+        return self._binary(arithmetic.Sub, other, reflected=True)
+
+    def __mul__(self, other) -> Tensor:
+        return self._binary(arithmetic.Mul, other)
+
+    def __rmul__(self, other) -> Tensor:
+        return self._binary(arithmetic.Mul, other, reflected=True)
+
+    def __truediv__(self, other) -> Tensor:
+        return _to_float(self)._binary(arithmetic.Div, other)
+
+    def __rtruediv__(self, other) -> Tensor:
+        return _to_float(self)._binary(arithmetic.Div, other, reflected=True)
+
+    def __pow__(self, other) -> Tensor:
+        return self._binary(arithmetic.Pow, other)
+
+    def __rpow__(self, other) -> Tensor:
+        return self._binary(arithmetic.Pow, other, reflected=True)
+
+    def __neg__(self) -> Tensor:
+        return arithmetic.Neg.apply(self)
+
+    def __matmul__(self, other) -> Tensor:
+        return self.matmul(other)
+
+    def __rmatmul__(self, other) -> Tensor:
+        return self._operand(other).matmul(self)
+
+    def matmul(self, other) -> Tensor:
+        """Matrix product with NumPy's rules: 1-D operands, and batches that broadcast."""
+        other = self._operand(other)
+        target = dtypes.promote_types(self.dtype, other.dtype)
+        return arithmetic.MatMul.apply(_cast(self, target), _cast(other, target))
+
+    # Comparisons produce bool tensors and are not differentiable.
+
+    def _compare(self, ufunc, other) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        try:
+            return Tensor._wrap(ufunc(self.data, other))
+        except ValueError:
+            raise ValueError(
+                f"cannot compare shapes {self.shape} and {np.shape(other)}: they do not broadcast"
+            ) from None
+
+    def __eq__(self, other) -> Tensor:  # type: ignore[override]
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other) -> Tensor:  # type: ignore[override]
+        return self._compare(np.not_equal, other)
+
+    def __lt__(self, other) -> Tensor:
+        return self._compare(np.less, other)
+
+    def __le__(self, other) -> Tensor:
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other) -> Tensor:
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other) -> Tensor:
+        return self._compare(np.greater_equal, other)
+
+    # ------------------------------------------------------------------ elementwise
+
+    def exp(self) -> Tensor:
+        """e to the power of each element."""
+        return elementwise.Exp.apply(_to_float(self))
+
+    def log(self) -> Tensor:
+        """Natural logarithm of each element."""
+        return elementwise.Log.apply(_to_float(self))
+
+    def sqrt(self) -> Tensor:
+        """Square root of each element."""
+        return elementwise.Sqrt.apply(_to_float(self))
+
+    def abs(self) -> Tensor:
+        """Absolute value of each element."""
+        return elementwise.Abs.apply(self)
+
+    def clip(self, min=None, max=None) -> Tensor:
+        """Limit each element to ``[min, max]`` (either bound may be None)."""
+        if min is None and max is None:
+            raise ValueError("clip needs at least one of min and max")
+        # The bounds take part in type promotion, as in PyTorch: int_tensor.clip(0.5) is float.
+        target = self.dtype
+        for bound in (min, max):
+            if isinstance(bound, Tensor):
+                target = dtypes.promote_types(target, bound.dtype)
+            elif bound is not None:
+                target = dtypes.promote_types(target, dtypes.scalar_result_type(target, bound))
+        low, high = (
+            b.data.astype(target, copy=False) if isinstance(b, Tensor) else b for b in (min, max)
+        )
+        return elementwise.Clip.apply(_cast(self, target), low=low, high=high)
+
+    clamp = clip
+
+    # ------------------------------------------------------------------ reductions
+
+    def sum(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Sum over ``dim`` (an int, a tuple, or None for all dimensions)."""
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        return reduction.Sum.apply(self, axis=dim, keepdims=keepdim)
+
+    def mean(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Mean over ``dim`` (an int, a tuple, or None for all dimensions)."""
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        return reduction.Mean.apply(_to_float(self), axis=dim, keepdims=keepdim)
+
+    def amax(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Largest value over ``dim``; ties share the gradient equally."""
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        return reduction.Max.apply(self, axis=dim, keepdims=keepdim)
+
+    def amin(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
+        """Smallest value over ``dim``; ties share the gradient equally."""
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        return reduction.Min.apply(self, axis=dim, keepdims=keepdim)
+
+    def max(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
+        """The largest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        if dim is None:
+            return self.amax()
+        return ValuesIndices(self.amax(dim, keepdim), self.argmax(dim, keepdim))
+
+    def min(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
+        """The smallest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        if dim is None:
+            return self.amin()
+        return ValuesIndices(self.amin(dim, keepdim), self.argmin(dim, keepdim))
+
+    def argmax(
+        self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None
+    ) -> Tensor:
+        """Index of the largest element along ``dim`` (of the flattened tensor when None)."""
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        return _arg_reduce(np.argmax, self, dim, keepdim)
+
+    def argmin(
+        self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None
+    ) -> Tensor:
+        """Index of the smallest element along ``dim`` (of the flattened tensor when None)."""
+        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        return _arg_reduce(np.argmin, self, dim, keepdim)
+
+    # ------------------------------------------------------------------ shape
+
+    def reshape(self, *shape) -> Tensor:
+        """The same elements in a new shape; one dimension may be -1 (inferred)."""
+        return shape_ops.Reshape.apply(self, shape=_shape_args(shape))
+
+    def view(self, *shape) -> Tensor:
+        """Same as :meth:`reshape` (tinytorch arrays are always viewable)."""
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge dimensions ``start_dim..end_dim`` into one."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = _normalize_dim(start_dim, self.ndim), _normalize_dim(end_dim, self.ndim)
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        merged = int(np.prod(self.shape[start : end + 1]))
+        return self.reshape(*self.shape[:start], merged, *self.shape[end + 1 :])
+
+    def permute(self, *dims) -> Tensor:
+        """Reorder dimensions: ``x.permute(2, 0, 1)`` turns HWC into CHW."""
+        dims = _shape_args(dims)
+        if sorted(_normalize_dim(d, self.ndim) for d in dims) != list(range(self.ndim)):
+            raise ValueError(
+                f"permute needs each of the {self.ndim} dims exactly once, got {tuple(dims)}"
+            )
+        return shape_ops.Permute.apply(self, dims=tuple(_normalize_dim(d, self.ndim) for d in dims))
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two dimensions."""
+        dims = list(range(self.ndim))
+        a, b = _normalize_dim(dim0, self.ndim), _normalize_dim(dim1, self.ndim)
+        if a != b:  # (a 0-d tensor has no dims to swap, but transpose(0, 0) is allowed)
+            dims[a], dims[b] = dims[b], dims[a]
+        return shape_ops.Permute.apply(self, dims=tuple(dims))
+
+    @property
+    def T(self) -> Tensor:
+        """All dimensions reversed (the matrix transpose for 2-D tensors)."""
+        return shape_ops.Permute.apply(self, dims=tuple(reversed(range(self.ndim))))
+
+    def squeeze(self, dim=None) -> Tensor:
+        """Remove dimensions of size 1: all of them, or those of ``dim`` (an int or a tuple)
+        that have size 1; others are left alone, as in PyTorch."""
+        if dim is None:
+            drop = {d for d, n in enumerate(self.shape) if n == 1}
+        else:
+            dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+            drop = {d % max(self.ndim, 1) for d in dims if _size_one(self, d)}
+        return self.reshape(*(n for d, n in enumerate(self.shape) if d not in drop))
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """Insert a dimension of size 1 at ``dim`` (``-1`` appends)."""
+        d = _normalize_dim(dim, self.ndim + 1)
+        return self.reshape(*self.shape[:d], 1, *self.shape[d:])
+
+    def __getitem__(self, index) -> Tensor:
+        return shape_ops.GetItem.apply(self, index=_index_arrays(index))
+
+    def __setitem__(self, index, value) -> None:
+        """``x[index] = value``: write into the array in place."""
+        if self.requires_grad and autograd.is_grad_enabled():
+            raise RuntimeError(
+                "in-place assignment into a tensor that requires grad would corrupt its "
+                "gradient; assign into t.data, or do it under tinytorch.no_grad()"
+            )
+        self.data[_index_arrays(index)] = value.data if isinstance(value, Tensor) else value
+
+    # ------------------------------------------------------------------ activations
+
+    def relu(self) -> Tensor:
+        """max(x, 0) elementwise; see tinytorch.nn.functional.relu."""
+        from tinytorch.nn import functional
+
+        return functional.relu(self)
+
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + exp(-x)) elementwise; see tinytorch.nn.functional.sigmoid."""
+        from tinytorch.nn import functional
+
+        return functional.sigmoid(self)
+
+    def tanh(self) -> Tensor:
+        """Hyperbolic tangent elementwise; see tinytorch.nn.functional.tanh."""
+        from tinytorch.nn import functional
+
+        return functional.tanh(self)
+
+    def softmax(self, dim: int) -> Tensor:
+        """Softmax along ``dim``; see tinytorch.nn.functional.softmax."""
+        from tinytorch.nn import functional
+
+        return functional.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> Tensor:
+        """Log-softmax along ``dim``; see tinytorch.nn.functional.log_softmax."""
+        from tinytorch.nn import functional
+
+        return functional.log_softmax(self, dim)
+
+    # ------------------------------------------------------------------ autograd
+
+    def backward(self, gradient=None, retain_graph: builtins.bool = False) -> None:
+        """Compute the gradient of this tensor w.r.t. every leaf that requires grad.
+
+        Args:
+            gradient: dThis/dThis, needed when this tensor is not a scalar.
+            retain_graph: keep the graph so ``backward`` can run through it again.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() on a tensor that does not require grad: no input of the "
+                "computation had requires_grad=True"
+            )
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() without a gradient only works on a scalar, but this tensor "
+                    f"has shape {self.shape}; reduce it first (e.g. loss.sum()) or pass "
+                    f"gradient=<tensor of shape {self.shape}>"
+                )
+            grad = np.ones_like(self.data)
+        else:
+            grad = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
+            if grad.shape != self.shape:
+                raise RuntimeError(
+                    f"backward(): gradient has shape {grad.shape} but the tensor has shape "
+                    f"{self.shape}"
+                )
+            grad = grad.astype(self.dtype, copy=False)
+        autograd.backward(self, grad, retain_graph=retain_graph)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user rather than by a recorded operation."""
+        return self.grad_fn is None
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's data but cut from the graph (requires_grad=False)."""
+        return Tensor._wrap(self.data)
+
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
+        """Set ``requires_grad`` in place on a leaf tensor; returns self."""
+        if not self.is_leaf and not requires_grad:
+            raise RuntimeError(
+                f"requires_grad_(False) only works on leaf tensors; this one was made by "
+                f"{self.grad_fn}. Use .detach() to get a tensor cut from the graph."
+            )
+        self.requires_grad = requires_grad
+        return self
+
+    def zero_(self) -> Tensor:
+        """Fill with zeros in place; returns self."""
+        self.data[...] = 0
+        return self
+
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
+    return t if t.dtype == dtype else elementwise.Cast.apply(t, dtype=dtype)
+
+
+def _to_float(t: Tensor) -> Tensor:
+    """Integer and bool tensors become float32 before float-valued operations, as in PyTorch."""
+    return t if t.dtype.kind == "f" else elementwise.Cast.apply(t, dtype=dtypes.default_float)
+
+
+def _normalize_dim(dim: int, ndim: int) -> int:
+    """Map a possibly negative ``dim`` into ``range(ndim)`` or raise IndexError."""
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise IndexError(
+            f"dimension {dim} is out of range for a tensor with {ndim} dimensions "
+            f"(expected {-max(ndim, 1)} to {max(ndim, 1) - 1})"
+        )
+    return dim % max(ndim, 1)
+
+
+def _reduction_args(t: Tensor, dim, keepdim, axis, keepdims):
+    """Accept PyTorch's ``dim/keepdim`` and NumPy's ``axis/keepdims`` spellings.
+
+    Returns ``dim`` as None, a non-negative int or a tuple of them (checked against ``t``'s
+    dimensions), and ``keepdim`` as a bool.
+    """
+    if axis is not None:
+        if dim is not None:
+            raise TypeError("pass either dim or axis, not both")
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    if isinstance(dim, (tuple, list)):
+        dim = tuple(_normalize_dim(d, t.ndim) for d in dim)
+    elif dim is not None:
+        dim = _normalize_dim(dim, t.ndim)
+    if t.ndim == 0:
+        dim = None  # dim 0 (or -1) of a 0-d tensor is its one element: reduce everything
+    return dim, builtins.bool(keepdim)
+
+
+def _arg_reduce(find, t: Tensor, dim, keepdim: builtins.bool) -> Tensor:
+    """Where ``find`` (np.argmax or np.argmin) locates its element along ``dim``."""
+    if isinstance(dim, tuple):
+        raise TypeError(f"{find.__name__} takes a single dim, got {dim}")
+    if dim is not None:
+        dim = _normalize_dim(dim, t.ndim)
+    index = find(t.data, axis=dim, keepdims=keepdim and dim is not None)
+    return Tensor._wrap(np.asarray(index, dtype=dtypes.int64))
+
+
+def _size_one(t: Tensor, dim: int) -> bool:
+    """Whether dimension ``dim`` of ``t`` (checked, may be negative) has size 1."""
+    d = _normalize_dim(dim, t.ndim)
+    return t.ndim > 0 and t.shape[d] == 1
+
+
+def _shape_args(args: tuple) -> tuple[int, ...]:
+    """``reshape(2, 3)``, ``reshape((2, 3))`` and ``reshape([2, 3])`` all mean (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    return tuple(int(n) for n in args)
+
+
+def _index_arrays(index):
+    """Replace tensors inside an index by their arrays so NumPy can use them."""
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(_index_arrays(i) for i in index)
+    return index
