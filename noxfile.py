@@ -42,7 +42,7 @@ def _stage_session(key: str, entry: dict):
     def run_stage(session: nox.Session) -> None:
         install(session, "test")
         session.run(
-            "python", "-m", "pytest", folder, "-q", "--tb=line", "--no-header",
+            "python", "-m", "pytest", folder, "-q", "--tb=no", "-rN", "--no-header",
             f"--results-json={results}", "--hypothesis-profile=ci", *session.posargs,
             success_codes=[0, 1, 2, 3, 4, 5],
         )  # fmt: skip

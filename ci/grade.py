@@ -83,6 +83,7 @@ class Grade:
     regressions: list[dict] = field(default_factory=list)
     regression_count: int = 0
     integrity: list[str] = field(default_factory=list)
+    collection_errors: list[dict] = field(default_factory=list)
     collection_failed: bool = False
 
     @property
@@ -112,6 +113,7 @@ class Grade:
             "tampered": bool(self.integrity),
             "integrity_problems": self.integrity,
             "collection_failed": self.collection_failed,
+            "collection_errors": self.collection_errors,
             "tests": self.tests,
             "regressions": {"checked": self.regression_count, "failed": self.regressions},
         }
@@ -122,7 +124,8 @@ def grade(results: dict, stage_entry: dict, integrity: list[str]) -> Grade:
     number = stage_entry["number"]
     g = Grade(number, stage_entry["slug"], stage_entry["title"], stage_entry["points"])
     g.integrity = integrity
-    g.collection_failed = results.get("exit_status") in (2, 3, 4)
+    g.collection_errors = results.get("collection_errors", [])
+    g.collection_failed = bool(g.collection_errors) or results.get("exit_status") in (2, 3, 4)
     for test in results.get("tests", []):
         if test["stage"] == number:
             passed = test["outcome"] == "passed"
@@ -233,8 +236,11 @@ def render_terminal(g: Grade, color: bool = False) -> str:
             if t["hint"]:
                 lines.append(style(f"         hint: {t['hint']}", "36"))
     if g.collection_failed:
-        lines += ["", style("Some tests could not even be collected (see pytest's errors above):", "31;1"),
-                  "  a syntax or import error in your tinytorch/ is the usual cause."]  # fmt: skip
+        lines += ["", style("Some tests could not be collected, so they earned nothing:", "31;1")]
+        for error in g.collection_errors[:5]:
+            lines.append(f"  {_short_name(error['nodeid'])}")
+            lines += [f"    {line}" for line in error["message"].splitlines()]
+        lines.append("  A syntax or import error in your tinytorch/ is the usual cause.")
     lines.append("")
     if g.regression_count:
         failed = len(g.regressions)
@@ -286,6 +292,10 @@ def render_summary(g: Grade) -> str:
             if t["hint"]:
                 lines += ["", f"_Hint:_ {t['hint']}"]
             lines.append("")
+    if g.collection_errors:
+        lines += ["", "### Tests that could not be collected", ""]
+        for error in g.collection_errors:
+            lines += [f"`{_short_name(error['nodeid'])}`:", "", "```", error["message"], "```", ""]
     if g.regression_count:
         failed = len(g.regressions)
         lines += [

@@ -219,3 +219,18 @@ def test_cli_writes_grade_summary_and_badge_and_exits_by_completion(stage_copy, 
     assert "4/6 points" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="unknown stage '7'"):
         grader.main(["--root", str(stage_copy), "stage", "7"])
+
+
+def test_collection_errors_are_shown_to_the_learner():
+    results = make(result("test_a", 2, "passed"), exit_status=2)
+    results["collection_errors"] = [
+        {
+            "nodeid": "stages/02_activations/tests/stage_02/test_b.py",
+            "message": "SyntaxError: invalid syntax",
+        }
+    ]
+    g = grader.grade(results, STAGE, [])
+    assert not g.complete
+    text = grader.render_terminal(g)
+    assert "could not be collected" in text and "SyntaxError: invalid syntax" in text
+    assert "### Tests that could not be collected" in grader.render_summary(g)

@@ -125,3 +125,13 @@ def test_earlier_milestones_are_left_out_of_a_stage_run(tmp_path):
     proc, payload = run(make_stage(tmp_path))
     assert "test_earlier_milestone" not in by_name(payload)
     assert "1 deselected" in proc.stdout
+
+
+def test_collection_errors_are_recorded_with_their_cause(tmp_path):
+    folder = make_stage(tmp_path)
+    (folder / "tests/stage_02/test_broken.py").write_text("import not_a_module_anywhere\n")
+    proc, payload = run(folder)
+    assert proc.returncode == 2
+    (error,) = payload["collection_errors"]
+    assert error["nodeid"].endswith("test_broken.py")
+    assert "ModuleNotFoundError: No module named 'not_a_module_anywhere'" in error["message"]

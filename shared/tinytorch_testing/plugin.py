@@ -114,6 +114,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 _ERROR_PREFIX = re.compile(r"^E {1,7}", re.M)  # pytest marks exception lines with "E"
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep Hypothesis's minimal failing input, which it attaches to the error as a note."""
+    report = yield
+    if report.failed and call.excinfo is not None:
+        notes = getattr(call.excinfo.value, "__notes__", None) or []
+        example = next((n for n in notes if _FALSIFYING.match(n)), "")
+        if example:
+            report.user_properties.append(("tt_example", example.strip()[:2000]))
+    return report
+
+
 # Hypothesis's minimal failing input; older releases say "Falsifying example".
 _FALSIFYING = re.compile(
     r"^((?:Falsifying (?:explicit )?example|Failing test case):.*?)(?:\n\s*\n|\Z)", re.S | re.M
@@ -136,6 +148,14 @@ class _Recorder:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.results: dict[str, dict] = {}
+        self.collection_errors: list[dict] = []
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            lines = [line for line in report.longreprtext.splitlines() if line.strip()]
+            errors = [line.removeprefix("E").rstrip() for line in lines if line.startswith("E ")]
+            detail = "\n".join(errors[-4:] or lines[-1:] or ["collection failed"])
+            self.collection_errors.append({"nodeid": report.nodeid, "message": detail[:1000]})
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
@@ -159,7 +179,8 @@ class _Recorder:
         entry["duration"] += report.duration
         if report.failed and entry["outcome"] == "passed":
             entry["outcome"] = "failed" if report.when == "call" else "error"
-            entry["message"], entry["falsifying_example"] = _failure_details(report)
+            entry["message"], example = _failure_details(report)
+            entry["falsifying_example"] = props.get("tt_example") or example
         elif report.skipped and entry["outcome"] == "passed":
             entry["outcome"] = "skipped"
             longrepr = report.longrepr
@@ -173,6 +194,7 @@ class _Recorder:
             "graded_stage": self.config.stash[_GRADED_STAGE],
             "exit_status": int(session.exitstatus),
             "tests": sorted(self.results.values(), key=lambda e: e["nodeid"]),
+            "collection_errors": self.collection_errors,
         }
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -2,7 +2,8 @@
 
 ``ci``: reproducible (derandomized: the same examples on every machine and every run), a
 bounded number of examples, no deadline (shared CI machines are noisy), no example database,
-and no "explain" phase (its notes point into NumPy internals and confuse more than they help).
+no "explain" phase (its notes point into NumPy internals and confuse more than they help) and
+no reproduction blob: the minimal failing example itself is what a learner needs.
 The learner's ``nox -s stage-NN`` uses it too, so a local grade equals the CI grade.
 
 ``dev``: random examples and more of them, for an instructor hunting for bugs locally.
@@ -22,7 +23,7 @@ settings.register_profile(
     max_examples=25,
     deadline=None,
     database=None,
-    print_blob=True,
+    print_blob=False,
     phases=_QUIET_PHASES,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
