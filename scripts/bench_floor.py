@@ -9,8 +9,6 @@ ratio is what the framework's abstractions (tensors, the graph, modules) cost.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -18,47 +16,54 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 
 def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray, padding: int) -> tuple[np.ndarray, tuple]:
-    """Stride-1 convolution, NCHW. Returns the output and what the backward pass needs."""
-    kh, kw = w.shape[2:]
+    """Stride-1 convolution, NCHW, as im2col + one batched matmul.
+
+    The columns are laid out (N, C*kh*kw, OH*OW) so that ``weight (O, K) @ cols (N, K, L)``
+    lands directly in NCHW order: the fastest plain-NumPy formulation we know.
+    """
+    n, c = x.shape[:2]
+    o, _, kh, kw = w.shape
     xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else x
-    windows = sliding_window_view(xp, (kh, kw), axis=(2, 3))  # N, C, Ho, Wo, kh, kw
-    out = np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3]))  # N, Ho, Wo, O
-    out = out.transpose(0, 3, 1, 2) + b[:, None, None]
-    return out, (xp.shape, windows, w, padding)
+    view = sliding_window_view(xp, (kh, kw), axis=(2, 3))  # N, C, OH, OW, kh, kw
+    oh, ow = view.shape[2:4]
+    cols = view.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)  # the one copy
+    out = np.matmul(w.reshape(o, -1), cols).reshape(n, o, oh, ow)
+    out += b.reshape(o, 1, 1)
+    return out, (xp.shape, cols, w, padding)
 
 
 def conv2d_backward(grad: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of :func:`conv2d` w.r.t. input, weight and bias."""
-    padded_shape, windows, w, padding = cache
-    kh, kw = w.shape[2:]
-    ho, wo = grad.shape[2:]
-    grad_b = grad.sum(axis=(0, 2, 3))
-    grad_w = np.tensordot(grad, windows, axes=([0, 2, 3], [0, 2, 3]))  # O, C, kh, kw
-    grad_cols = np.tensordot(grad, w, axes=([1], [0]))  # N, Ho, Wo, C, kh, kw
+    padded_shape, cols, w, padding = cache
+    n, o, oh, ow = grad.shape
+    c, kh, kw = w.shape[1:]
+    grad = grad.reshape(n, o, oh * ow)
+    grad_b = grad.sum(axis=(0, 2))
+    grad_w = np.matmul(grad, cols.transpose(0, 2, 1)).sum(axis=0).reshape(w.shape)
+    grad_cols = np.matmul(w.reshape(o, -1).T, grad).reshape(n, c, kh, kw, oh, ow)
     grad_xp = np.zeros(padded_shape, dtype=grad.dtype)
     for i in range(kh):  # scatter back one kernel offset at a time (kh*kw slices)
         for j in range(kw):
-            grad_xp[:, :, i : i + ho, j : j + wo] += grad_cols[:, :, :, :, i, j].transpose(
-                0, 3, 1, 2
-            )
+            grad_xp[:, :, i : i + oh, j : j + ow] += grad_cols[:, :, i, j]
     if padding:
         grad_xp = grad_xp[:, :, padding:-padding, padding:-padding]
     return grad_xp, grad_w, grad_b
 
 
 def max_pool2(x: np.ndarray) -> tuple[np.ndarray, tuple]:
-    """2x2 max pooling with stride 2 (H and W even)."""
-    n, c, h, w = x.shape
-    blocks = x.reshape(n, c, h // 2, 2, w // 2, 2)
-    out = blocks.max(axis=(3, 5))
-    return out, (blocks, out)
+    """2x2 max pooling with stride 2 (H and W even): the max of the four strided quarters."""
+    quarters = (x[:, :, 0::2, 0::2], x[:, :, 0::2, 1::2], x[:, :, 1::2, 0::2], x[:, :, 1::2, 1::2])
+    out = np.maximum(np.maximum(quarters[0], quarters[1]), np.maximum(quarters[2], quarters[3]))
+    return out, (x.shape, quarters, out)
 
 
 def max_pool2_backward(grad: np.ndarray, cache: tuple) -> np.ndarray:
-    blocks, out = cache
-    winners = blocks == out[:, :, :, None, :, None]
-    n, c, h2, _, w2, _ = blocks.shape
-    return (winners * grad[:, :, :, None, :, None]).reshape(n, c, h2 * 2, w2 * 2)
+    """Route each window's gradient to the position(s) holding its maximum."""
+    shape, quarters, out = cache
+    grad_x = np.empty(shape, dtype=grad.dtype)
+    for (i, j), quarter in zip(((0, 0), (0, 1), (1, 0), (1, 1)), quarters, strict=True):
+        grad_x[:, :, i::2, j::2] = grad * (quarter == out)
+    return grad_x
 
 
 def linear(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -186,7 +191,3 @@ def conv_forward_backward(
     """One convolution forward and backward (workload d)."""
     out, cache = conv2d(x, w, b, padding)
     return out, conv2d_backward(grad, cache)
-
-
-def kaiming_bound(fan_in: int) -> float:
-    return 1.0 / math.sqrt(fan_in)
