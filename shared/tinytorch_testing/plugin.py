@@ -114,6 +114,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 _ERROR_PREFIX = re.compile(r"^E {1,7}", re.M)  # pytest marks exception lines with "E"
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """Keep Hypothesis's minimal failing input, which it attaches to the error as a note."""
