@@ -40,8 +40,9 @@ def _encode(obj: Any, arrays: dict[str, np.ndarray], where: str) -> Any:
     # TODO: turn obj into JSON data, moving its arrays into `arrays` (see the module docstring).
     # HINT: None/bool/int/float/str stay as they are, lists become lists of encoded items;
     #   tuples, dicts (a list of [key, value] pairs), tensors, arrays and NumPy scalars
-    #   become tagged dicts, each array stored with _store. Anything else is a TypeError
-    #   naming `where` and the type.
+    #   become tagged dicts, each array stored with _store. Recursing, extend `where`:
+    #   f"{where}[{i}]" for list items, f"{where}[{key!r}]" for dict values. Anything else
+    #   is a TypeError "... cannot store {where}, of type {type(obj).__name__} ...".
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if isinstance(obj, list):

@@ -76,7 +76,10 @@ def test_collate_recurses_into_tuples_dicts_and_namedtuples(batch, data):
     assert_close(named.label, np.array(ys, dtype=np.int64))
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1,
+    hint="unequal list lengths: RuntimeError '... should be of equal size'; else TypeError 'found <type>'",
+)
 def test_collate_errors_name_the_problem():
     """Unequal shapes, unequal sample lengths and unsupported types raise clear errors."""
     assert default_collate([tt.zeros(3), tt.ones(3)]).shape == (2, 3)

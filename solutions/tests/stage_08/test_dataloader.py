@@ -106,7 +106,7 @@ def test_same_seed_same_orders_and_epochs_differ(n, batch_size, seed):
     assert epoch(generator) == epochs_first[0]
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(1, hint="with no seed or generator, permute with default_generator()")
 @given(seed=st.integers(0, 2**31))
 def test_unseeded_shuffle_follows_the_global_seed(seed):
     """Without seed=, tinytorch.manual_seed fixes the shuffled order."""

@@ -36,7 +36,8 @@ class TensorDataset(Dataset):
     def __init__(self, *tensors) -> None:
         # BEGIN SOLUTION
         # TODO: store the tensors in self.tensors; their first dimensions must all be equal.
-        # HINT: raise ValueError naming every size when they differ (or when there is none).
+        # HINT: raise ValueError naming every size when they differ (or when there is none),
+        #   starting with PyTorch's words "Size mismatch between tensors".
         tensors = tuple(t if isinstance(t, Tensor) else Tensor(t) for t in tensors)
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor")
@@ -116,7 +117,10 @@ def random_split(
     # BEGIN SOLUTION
     # TODO: turn fractions into counts, then cut ONE random permutation into pieces that long.
     # HINT: fractions: floor(n * f) each, then the remainder one by one, round-robin from index
-    #   0; the counts must add up to len(dataset) (ValueError otherwise).
+    #   0; the counts must add up to len(dataset) (ValueError otherwise). PyTorch's words:
+    #   "Sum of input lengths does not equal the length of the input dataset!" (name both
+    #   numbers), "Fraction at index i is not between 0 and 1", and a UserWarning "Length of
+    #   split at index i is 0" for an empty piece.
     n = len(dataset)
     lengths = list(lengths)
     if math.isclose(sum(lengths), 1):

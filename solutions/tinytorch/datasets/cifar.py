@@ -102,8 +102,10 @@ def decode_batch(entry: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
     """
     # BEGIN SOLUTION
     # TODO: validate data (N, 3072) uint8 and labels (N ints, 0..9); rows become HWC images.
-    # HINT: raise ValueError naming what is wrong; each row is 3 planes of 32x32, so
-    #   reshape(N, 3, 32, 32) then transpose (0, 2, 3, 1).
+    # HINT: raise ValueError naming what is wrong: data must be "uint8 of shape (N, 3072)"
+    #   (name the dtype and shape it has), labels "N integers" (say how many: len(data)),
+    #   each "in 0..9". Each row is 3 planes of 32x32, so reshape(N, 3, 32, 32) then
+    #   transpose (0, 2, 3, 1).
     if "data" not in entry or "labels" not in entry:
         raise ValueError(
             f"a CIFAR-10 batch needs the keys 'data' and 'labels', got {sorted(entry)}"

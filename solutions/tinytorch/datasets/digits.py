@@ -105,8 +105,9 @@ class Digits(Dataset):
     def __getitem__(self, index: int):
         # BEGIN SOLUTION
         # TODO: return (float32 (1, 8, 8) image in [0, 1], int label), transformed if asked.
-        # HINT: add the channel axis and divide by MAX_PIXEL (a Python number keeps float32
-        #   float32); apply self.transform / self.target_transform when they are set.
+        # HINT: add the channel axis, convert to float32 and divide by MAX_PIXEL (a Python
+        #   number, so the result stays float32); apply self.transform /
+        #   self.target_transform when they are set.
         image = Tensor._wrap(self.data.data[index][None].astype(dtypes.float32) / MAX_PIXEL)
         label = int(self.targets.data[index])
         if self.transform is not None:

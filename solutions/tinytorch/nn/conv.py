@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from tinytorch import dtypes
+from tinytorch.errors import ShapeError
 from tinytorch.nn import init
 from tinytorch.nn.module import Module
 from tinytorch.nn.parameter import Parameter
@@ -48,7 +49,7 @@ def _batched(input: Tensor, name: str) -> tuple[Tensor, bool]:
     if not isinstance(input, Tensor):
         raise TypeError(f"{name} expects a tinytorch.Tensor input, got {type(input).__name__}")
     if input.ndim not in (3, 4):
-        raise ValueError(
+        raise ShapeError(
             f"{name} expects a 4-D input (N, C, H, W) or a 3-D unbatched input (C, H, W), "
             f"got a {input.ndim}-D input of shape {input.shape}"
         )
@@ -59,7 +60,7 @@ def _check_fits(name: str, size: tuple[int, int], padding, span: tuple[int, int]
     """The (dilated) kernel must fit inside the padded input at least once."""
     padded = (size[0] + sum(padding[0]), size[1] + sum(padding[1]))
     if padded[0] < span[0] or padded[1] < span[1]:
-        raise ValueError(
+        raise ShapeError(
             f"{name}: the kernel spans {span[0]}x{span[1]} pixels but the padded input is only "
             f"{padded[0]}x{padded[1]} (input {size[0]}x{size[1]} plus padding): the kernel "
             "cannot be larger than the padded input"
@@ -101,23 +102,26 @@ def conv2d(
         padding: zeros added on every side: an int, an (h, w) pair, ``'valid'`` (none) or
             ``'same'`` (output as large as the input; stride 1 only).
         groups: split the channels into this many independent convolutions.
+
+    Integer inputs become float32, and mixed float dtypes are promoted (a float64 input and
+    a float32 weight give float64) where PyTorch would refuse them.
     """
     x, unbatched = _batched(input, "conv2d")
     if not isinstance(weight, Tensor) or weight.ndim != 4:
         shape = getattr(weight, "shape", type(weight).__name__)
-        raise ValueError(f"conv2d expects a 4-D weight (C_out, C_in/groups, kh, kw), got {shape}")
+        raise ShapeError(f"conv2d expects a 4-D weight (C_out, C_in/groups, kh, kw), got {shape}")
     groups = _positive_int(groups, "groups")
     out_channels, group_channels, kh, kw = weight.shape
     if x.shape[1] != group_channels * groups:
-        raise ValueError(
+        raise ShapeError(
             f"conv2d: the weight {weight.shape} (groups={groups}) expects "
             f"{group_channels * groups} input channels, but the input {input.shape} has "
             f"{x.shape[1]} channels"
         )
     if out_channels % groups:
-        raise ValueError(f"out_channels ({out_channels}) must be divisible by groups ({groups})")
+        raise ShapeError(f"out_channels ({out_channels}) must be divisible by groups ({groups})")
     if bias is not None and tuple(bias.shape) != (out_channels,):
-        raise ValueError(f"conv2d expects a bias of shape ({out_channels},), got {bias.shape}")
+        raise ShapeError(f"conv2d expects a bias of shape ({out_channels},), got {bias.shape}")
     stride = _pair(stride, "stride", 1)
     dilation = _pair(dilation, "dilation", 1)
     pads = _conv_padding(padding, (kh, kw), dilation, stride)
@@ -145,7 +149,7 @@ def _pad_by_copying(x: Tensor, pads, mode: str) -> Tensor:
         size = x.shape[2 + axis]
         limit = size - 1 if mode == "reflect" else size
         if max(before, after) > limit:
-            raise ValueError(
+            raise ShapeError(
                 f"padding_mode={mode!r} can pad dim {2 + axis} by at most {limit} (the input "
                 f"has {size} there, shape {x.shape}), got padding {(before, after)}"
             )

@@ -38,7 +38,9 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """
     # BEGIN SOLUTION
     # TODO: return the gain of the table above; raise ValueError for an unknown nonlinearity.
-    # HINT: for leaky_relu, reject a param that is not a number (bool included) with ValueError.
+    # HINT: for leaky_relu, reject a param that is not a number (bool included) with a
+    #   ValueError saying it "is not a valid number"; an unknown nonlinearity's ValueError
+    #   names the nonlinearity.
     if nonlinearity in _LINEAR_GAIN:
         return 1.0
     if nonlinearity == "tanh":
@@ -70,7 +72,8 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     """
     # BEGIN SOLUTION
     # TODO: return (shape[1] * receptive, shape[0] * receptive), receptive = prod(shape[2:]).
-    # HINT: fewer than 2 dimensions has no fans: raise ValueError naming the shape.
+    # HINT: fewer than 2 dimensions has no fans: raise ValueError saying it needs at least
+    #   "2 dimensions" and naming the shape.
     if tensor.ndim < 2:
         raise ValueError(
             f"fan in and fan out need a tensor with at least 2 dimensions, got shape {tensor.shape}"

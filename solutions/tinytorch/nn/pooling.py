@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinytorch import dtypes
+from tinytorch.errors import ShapeError
 from tinytorch.nn.conv import _batched, _pair
 from tinytorch.nn.module import Module
 from tinytorch.ops import pooling as pooling_ops
@@ -35,14 +36,14 @@ def _pool_geometry(name, x: Tensor, kernel_size, stride, padding, dilation, ceil
     for axis in range(2):
         span = dilation[axis] * (kernel[axis] - 1) + 1
         if 2 * pad[axis] > span:
-            raise ValueError(
+            raise ShapeError(
                 f"{name}: padding should be at most half of the kernel size, got padding={padding} "
                 f"for kernel_size={kernel_size}"
             )
         size, s, p = x.shape[2 + axis], stride[axis], pad[axis]
         room = size + 2 * p - span
         if room < 0:
-            raise ValueError(
+            raise ShapeError(
                 f"{name}: the kernel spans {span} pixels but the padded input is only "
                 f"{size + 2 * p} along dim {2 + axis} (input shape {x.shape}): the kernel "
                 "cannot be larger than the padded input"

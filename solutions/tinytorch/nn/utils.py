@@ -39,7 +39,8 @@ def clip_grad_norm_(
     The global norm treats every gradient as one long vector:
     ``total = norm([norm(g1), norm(g2), ...])`` with the p-norm ``norm_type`` (``inf`` for
     the largest absolute value). When ``total > max_norm`` every gradient is multiplied by
-    ``max_norm / (total + 1e-6)``, as in PyTorch.
+    ``max_norm / (total + 1e-6)``, as in PyTorch; a nan norm makes every gradient nan, so a
+    broken step cannot pass for a good one.
 
     ``error_if_nonfinite=True`` raises instead of clipping when the norm is inf or nan.
     ``foreach`` is accepted for PyTorch compatibility (NumPy has one code path).
@@ -58,8 +59,10 @@ def clip_grad_norm_(
     # BEGIN SOLUTION
     # TODO: scale all gradients in place so their global norm is <= max_norm; return the norm.
     # HINT: np.linalg.norm(g.ravel(), ord=norm_type) gives each gradient's norm; the same call
-    #   on the array of those norms gives the total. Multiply by min(1, coefficient), and
-    #   return the total as a 0-d tensor (0 when no parameter has a gradient).
+    #   on the array of those norms gives the total. Multiply unless coefficient >= 1 (a nan
+    #   coefficient must reach the gradients), and return the total as a 0-d tensor (0 when
+    #   no parameter has a gradient). With error_if_nonfinite, a total that is inf or nan is
+    #   a RuntimeError naming the total.
     grads = [p.grad.data for p in _with_grads(parameters)]
     if not grads:
         return Tensor(0.0)
@@ -70,9 +73,10 @@ def clip_grad_norm_(
             f"the total norm of order {norm_type} of the gradients is {total}; set "
             "error_if_nonfinite=False to clip anyway"
         )
-    coefficient = min(1.0, max_norm / (total + 1e-6))
-    for g in grads:
-        g *= coefficient
+    coefficient = max_norm / (total + 1e-6)
+    if not coefficient >= 1.0:  # also when the norm is nan: nan gradients say the step broke
+        for g in grads:
+            g *= coefficient
     return Tensor(np.asarray(total, dtype=grads[0].dtype))
     # END SOLUTION
 

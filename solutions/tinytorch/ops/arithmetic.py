@@ -108,13 +108,16 @@ class Pow(Function):
 
     def backward(self, grad: np.ndarray):
         # BEGIN SOLUTION stage=05
-        # TODO: d(a**b)/da = b * a**(b-1); d(a**b)/db = a**b * log(a) (only where a > 0).
+        # TODO: d(a**b)/da = b * a**(b-1) (0 where b == 0); d(a**b)/db = a**b * log(a) (a > 0).
         # HINT: compute each gradient only if self.needs_input_grad says it is wanted: x ** 2
-        #   never needs the exponent's, and 2 ** x never needs the base's.
+        #   never needs the exponent's, and 2 ** x never needs the base's. x ** 0 is constant,
+        #   but at x = 0 the formula gives 0 * 0**-1 = nan: np.where(b == 0, 0, ...) fixes it.
         a, b = self.inputs
         grad_a = grad_b = None
         if self.needs_input_grad[0]:
-            grad_a = unbroadcast(grad * b * a ** (b - 1), a.shape)
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1, masked below
+                slope = np.where(b == 0, 0, b * a ** (b - 1)).astype(a.dtype, copy=False)
+            grad_a = unbroadcast(grad * slope, a.shape)
         if self.needs_input_grad[1]:
             # log(a) is real only for a > 0. At a == 0 the output a**b is 0 (for b > 0), so
             # the product is taken as 0, as PyTorch does; for a < 0 it is nan.
@@ -131,10 +134,10 @@ class MatMul(Function):
 
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         # BEGIN SOLUTION
-        # TODO: check that the inner dimensions agree and raise a ValueError naming both
-        #   shapes if not; then return the matrix product.
+        # TODO: return the matrix product, raising ValueError if the inner dimensions differ.
         # HINT: np.matmul does the batching. A 1-D a has its "inner" dim at a.shape[-1];
-        #   a 1-D b has it at b.shape[0], otherwise at b.shape[-2].
+        #   a 1-D b has it at b.shape[0], otherwise at b.shape[-2]; the error names both
+        #   shapes. A 0-d operand has no inner dim: a ValueError too, suggesting * instead.
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError(
                 f"matmul needs tensors with at least 1 dimension, got shapes {a.shape} and "
@@ -152,11 +155,11 @@ class MatMul(Function):
 
     def backward(self, grad: np.ndarray):
         # BEGIN SOLUTION stage=05
-        # TODO: for matrices, dL/da = grad @ b^T and dL/db = a^T @ grad. Treat a 1-D a as
-        #   a row (1, k) and a 1-D b as a column (k, 1), then remove those axes again, and
-        #   sum away broadcast batch dimensions.
-        # HINT: skip a product nobody needs (self.needs_input_grad): the input x of a first
-        #   layer needs no gradient, and its product is the most expensive one.
+        # TODO: dL/da = grad @ b^T and dL/db = a^T @ grad, for vectors and batches too.
+        # HINT: treat a 1-D a as a row (1, k) and a 1-D b as a column (k, 1), then remove
+        #   those axes again, and sum away broadcast batch dimensions (unbroadcast). Skip a
+        #   product nobody needs (self.needs_input_grad): the input x of a first layer needs
+        #   no gradient, and its product is the most expensive one.
         a, b = self.inputs
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b

@@ -101,7 +101,8 @@ class Max(_Extremum):
     def forward(self, x: np.ndarray) -> np.ndarray:
         # BEGIN SOLUTION
         # TODO: the largest value over self.axis; raise ValueError if it reduces nothing.
-        # HINT: np.max of no elements raises a cryptic error; check the size with _reduced_size.
+        # HINT: np.max of no elements raises a cryptic error: check _reduced_size(x.shape,
+        #   self.axis) first, and say in your message that it reduces "no elements".
         if _reduced_size(x.shape, self.axis) == 0:
             raise ValueError(
                 f"max over dim {self.axis} of a tensor of shape {x.shape} reduces "
@@ -117,7 +118,8 @@ class Min(_Extremum):
     def forward(self, x: np.ndarray) -> np.ndarray:
         # BEGIN SOLUTION
         # TODO: the smallest value over self.axis; raise ValueError if it reduces nothing.
-        # HINT: np.min of no elements raises a cryptic error; check the size with _reduced_size.
+        # HINT: np.min of no elements raises a cryptic error: check _reduced_size(x.shape,
+        #   self.axis) first, and say in your message that it reduces "no elements".
         if _reduced_size(x.shape, self.axis) == 0:
             raise ValueError(
                 f"min over dim {self.axis} of a tensor of shape {x.shape} reduces "

@@ -75,8 +75,9 @@ class GetItem(Function):
 
     def backward(self, grad: np.ndarray):
         # BEGIN SOLUTION stage=05
-        # TODO: scatter grad into zeros of the input's shape at self.index. Advanced indices
-        #   can pick an element twice, so accumulate with np.add.at there.
+        # TODO: scatter grad into zeros of the input's shape at self.index.
+        # HINT: advanced indices can pick an element twice (x[[0, 0]]): accumulate with
+        #   np.add.at there; is_basic_index(self.index) says when plain assignment is enough.
         (x,) = self.inputs
         full = np.zeros(x.shape, dtype=grad.dtype)
         if is_basic_index(self.index):

@@ -11,6 +11,10 @@ parameter groups. Call ``scheduler.step()`` once per epoch (or per batch), *afte
 Each schedule here is computed in closed form from ``base_lrs`` (each group's ``initial_lr``)
 and ``last_epoch``, so it can be checked against its formula and resumed from a checkpoint.
 To run schedules one after another (warm-up, then cosine), use :class:`SequentialLR`.
+
+Schedulers also *chain*, as in PyTorch: two schedulers stepping the same optimizer (or you,
+changing ``lr`` by hand) combine, because each step applies its schedule's *change* to the
+current rate rather than overwriting it. Left alone, that change lands exactly on the formula.
 """
 
 from __future__ import annotations
@@ -52,15 +56,49 @@ class LRScheduler:
         """The learning rate of each group at ``self.last_epoch``. Subclasses override this."""
         raise NotImplementedError(f"{type(self).__name__} does not define get_lr")
 
+    #: The rate the schedule decays toward: chaining scales the distance to it.
+    _floor = 0.0
+    #: LambdaLR clears this: its rates are base_lr * f(epoch) whatever happened, as in PyTorch.
+    chainable = True
+
     def step(self) -> None:
         """Advance one epoch and write the new learning rates into the optimizer."""
         # BEGIN SOLUTION
-        # TODO: advance self.last_epoch, write get_lr() into each group's "lr", keep self._last_lr.
+        # TODO: advance self.last_epoch, move each group's "lr" to get_lr(), keep self._last_lr.
+        # HINT: remember get_lr() (or base_lrs before epoch 0) before advancing: the move from
+        #   those rates to the new ones is this step's change. self._chain(group["lr"], old,
+        #   new) applies it (it is just `new` unless something else changed the rate).
+        before = self.get_lr() if self.last_epoch >= 0 else list(self.base_lrs)
         self.last_epoch += 1
+        after = self.get_lr()
+        for group, old, new in zip(self.optimizer.param_groups, before, after, strict=True):
+            group["lr"] = self._chain(group["lr"], old, new)
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        # END SOLUTION
+
+    def _chain(self, current: float, before: float, after: float) -> float:
+        """``current`` moved the way this schedule moves from ``before`` to ``after``.
+
+        If nothing else touched the rate since the last step (``current == before``), that is
+        exactly ``after``. Otherwise the schedule's ratio scales the distance above its floor
+        (0, or CosineAnnealingLR's eta_min), as PyTorch's chainable schedulers do; from the
+        floor itself, where no ratio exists, the difference is added instead.
+        """
+        if not self.chainable or current == before:
+            return after
+        if before == self._floor:
+            return current + (after - before)
+        return self._floor + (current - self._floor) * (after - self._floor) / (
+            before - self._floor
+        )
+
+    def _restart(self, epoch: int = 0) -> None:
+        """Jump to ``epoch`` and write this schedule's own rates, ignoring the current ones
+        (what PyTorch's ``step(epoch)`` does; SequentialLR starts each schedule this way)."""
+        self.last_epoch = epoch
         for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
-        # END SOLUTION
 
     def get_last_lr(self) -> list[float]:
         """The learning rates the last ``step()`` set, one per parameter group."""
@@ -85,6 +123,8 @@ _LRScheduler = LRScheduler
 class LambdaLR(LRScheduler):
     """``lr = base_lr * lr_lambda(epoch)``: any schedule you can write as a function.
 
+    As in PyTorch, LambdaLR does not chain: it always sets exactly that rate.
+
     Args:
         optimizer: the optimizer.
         lr_lambda: a function of the epoch, or a list of them (one per parameter group).
@@ -100,6 +140,8 @@ class LambdaLR(LRScheduler):
             raise ValueError(f"expected {count} lr_lambdas (one per group), got {len(lambdas)}")
         self.lr_lambdas = lambdas
         super().__init__(optimizer, last_epoch)
+
+    chainable = False
 
     def get_lr(self) -> list[float]:
         # BEGIN SOLUTION
@@ -210,6 +252,10 @@ class CosineAnnealingLR(LRScheduler):
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
+    @property
+    def _floor(self) -> float:
+        return self.eta_min
+
     def get_lr(self) -> list[float]:
         # BEGIN SOLUTION
         # TODO: eta_min + (base_lr - eta_min) * (1 + cos(pi * last_epoch / T_max)) / 2.
@@ -307,8 +353,9 @@ class SequentialLR(LRScheduler):
         index = bisect.bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[index]
         if index > 0 and self._milestones[index - 1] == self.last_epoch:
-            scheduler.last_epoch = -1
-        scheduler.step()
+            scheduler._restart(0)  # from its own epoch-0 rates, not the previous schedule's
+        else:
+            scheduler.step()
         self._last_lr = scheduler.get_last_lr()
 
     def get_lr(self) -> list[float]:

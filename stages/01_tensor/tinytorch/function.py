@@ -24,6 +24,7 @@ import numpy as np
 # The module, not the class: tensor.py imports this file, so while this line runs the Tensor
 # class does not exist yet. By the time an operation is called, it does.
 from tinytorch import tensor as tensor_module
+from tinytorch.errors import ShapeError
 
 if TYPE_CHECKING:
     from tinytorch.tensor import Tensor
@@ -62,9 +63,9 @@ class Function:
         arrays = tuple([t.data for t in tensors])
         try:
             data = self.forward(*arrays)
-        except ValueError as error:
+        except ValueError as error:  # NumPy's shape errors, reported as PyTorch's too
             shapes = " and ".join(str(a.shape) for a in arrays)
-            raise ValueError(f"{type(self).__name__} got shapes {shapes}: {error}") from None
+            raise ShapeError(f"{type(self).__name__} got shapes {shapes}: {error}") from None
         out = tensor_module.Tensor._wrap(data)
         return out
 
@@ -74,7 +75,7 @@ class Function:
         return cls(**options)(*tensors)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__}Backward>"
+        return f"<{type(self).__name__}Backward0>"  # PyTorch's spelling: <MulBackward0>
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

@@ -74,6 +74,20 @@ def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
     return np.promote_types(a, b)
 
 
+def promote_operands(a: np.dtype, a_ndim: int, b: np.dtype, b_ndim: int) -> np.dtype:
+    """The result dtype of a binary op on two tensors, with PyTorch's rule for 0-d tensors.
+
+    A 0-d tensor is treated much like a Python number: it decides the result only when it is
+    of a higher category (bool < integer < float) than the other operand. So a float64 0-d
+    tensor does not widen a float32 batch (``(3,) float32 + () float64`` is float32), but it
+    does make an integer tensor float (``(3,) int64 + () float64`` is float64).
+    """
+    if (a_ndim == 0) == (b_ndim == 0):
+        return promote_types(a, b)
+    dimensioned, zero_dim = (b, a) if a_ndim == 0 else (a, b)
+    return zero_dim if _category(zero_dim) > _category(dimensioned) else dimensioned
+
+
 def scalar_result_type(tensor: np.dtype, scalar) -> np.dtype:
     """The result dtype of a tensor combined with a Python number (a "weak" scalar)."""
     if isinstance(scalar, (builtins.bool, np.bool_)):

@@ -23,8 +23,9 @@ def is_grad_enabled() -> bool:
     return _grad_enabled
 
 
-class set_grad_enabled(ContextDecorator):
-    """Turn graph recording on or off inside a ``with`` block (or a decorated function)."""
+class _GradMode(ContextDecorator):
+    """Switch graph recording to ``mode`` inside a ``with`` block (or a decorated function),
+    and back to what it was afterwards."""
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
@@ -32,28 +33,56 @@ class set_grad_enabled(ContextDecorator):
     def __enter__(self) -> None:
         # TODO: remember the current mode, then switch to self.mode.
         raise NotImplementedError(
-            "stage 05: set_grad_enabled.__enter__: remember the current mode, then switch to self.mode."
+            "stage 05: _GradMode.__enter__: remember the current mode, then switch to self.mode."
         )
 
     def __exit__(self, *exc_info) -> None:
         # TODO: restore the mode that was active before __enter__ (even after an error).
         raise NotImplementedError(
-            "stage 05: set_grad_enabled.__exit__: restore the mode that was active before __enter__ (even after an error)."
+            "stage 05: _GradMode.__exit__: restore the mode that was active before __enter__ (even after an error)."
         )
 
+    def _recreate_cm(self) -> _GradMode:
+        """Each call of a decorated function gets its own switch, so that recursive calls
+        (each remembering its own previous mode) restore the right one."""
+        return _GradMode(self.mode)
 
-class no_grad(set_grad_enabled):
+
+class no_grad(_GradMode):
     """Do not record operations: for evaluation and for updating parameters in place."""
 
     def __init__(self) -> None:
         super().__init__(False)
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_GradMode):
     """Record operations again inside a ``no_grad`` region."""
 
     def __init__(self) -> None:
         super().__init__(True)
+
+
+class set_grad_enabled(_GradMode):
+    """Turn recording on or off: in a ``with`` block, as a decorator, or, as in PyTorch, as a
+    plain call: ``set_grad_enabled(False)`` switches it off until ``set_grad_enabled(True)``.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        global _grad_enabled
+        super().__init__(mode)
+        self.before_call = _grad_enabled
+        _grad_enabled = self.mode  # the plain-call form takes effect right away
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        _grad_enabled = self.before_call  # as if the call had not switched yet, so that the
+        super().__enter__()  # context remembers the mode from before it, and switches
+
+    def __call__(self, function):
+        """Used as a decorator: undo the switch the call made; each call switches instead."""
+        global _grad_enabled
+        _grad_enabled = self.before_call
+        return super().__call__(function)
 
 
 def topological_order(root) -> list:
@@ -76,11 +105,14 @@ def backward(root, grad: np.ndarray, retain_graph: bool = False) -> None:
     Leaves accumulate into ``.grad`` (so gradients add up across calls until zeroed); the
     intermediate gradients live only in a dictionary for the duration of the call.
     """
-    # TODO: walk topological_order(root) backwards. Keep a dict id(tensor) -> gradient;
-    #   at a leaf, add the gradient into tensor.grad; at an inner node, call
-    #   grad_fn.backward(gradient) and add each result into its parent's entry.
-    # HINT: check each returned gradient's shape against its parent and name the Function
-    #   in the error; that catches most backward bugs at their source.
+    # TODO: walk topological_order(root) backwards, passing each node's gradient on.
+    # HINT: keep a dict id(tensor) -> gradient. At a leaf, add the gradient into
+    #   tensor.grad (a copy the first time); at an inner node, call grad_fn.backward(gradient)
+    #   and add each result into its parent's entry. Check each returned gradient's shape
+    #   against its parent and name the Function in the error: that catches most backward
+    #   bugs at their source. Unless retain_graph, `del fn.parents, fn.inputs, fn.output`
+    #   once used; a Function without them was freed by an earlier backward: raise
+    #   RuntimeError suggesting retain_graph=True.
     raise NotImplementedError(
-        "stage 05: backward: walk topological_order(root) backwards. Keep a dict id(tensor) -> gradient; at a leaf, add the gradient into tensor.grad; at an inner node, call grad_fn.backward(gradient) and add each result into its parent's entry."
+        "stage 05: backward: walk topological_order(root) backwards, passing each node's gradient on."
     )

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from tinytorch import dtypes
+from tinytorch.errors import ShapeError
 from tinytorch.ops import arithmetic, elementwise, reduction
 from tinytorch.ops import shape as shape_ops
 
@@ -93,6 +94,11 @@ class Tensor:
             raise RuntimeError(
                 f"only floating-point tensors can require gradients, got dtype {self.data.dtype}"
             )
+        if not value and getattr(self, "grad_fn", None) is not None:
+            raise RuntimeError(
+                "requires_grad can only be switched off on leaf tensors; this one was computed "
+                "by an operation. Use .detach() to get a tensor cut from the graph."
+            )
         self._requires_grad = builtins.bool(value)
 
     @property
@@ -127,13 +133,19 @@ class Tensor:
     # ------------------------------------------------------------------ conversion
 
     def numpy(self) -> np.ndarray:
-        """The underlying NumPy array (shared, not copied, as in PyTorch)."""
+        """The underlying NumPy array (shared, not copied, as in PyTorch).
+
+        Unlike PyTorch, this also works on a tensor that requires grad (PyTorch insists on
+        ``t.detach().numpy()``): tinytorch's array *is* the tensor's storage, always on the
+        CPU, so handing it out cannot surprise anyone. Writing into it bypasses autograd, so
+        do that only under ``no_grad()`` or on detached tensors.
+        """
         return self.data
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
         if self.data.size != 1:
-            raise ValueError(
+            raise ShapeError(
                 f"item() needs a tensor with exactly one element, got shape {self.shape} "
                 f"({self.data.size} elements)"
             )
@@ -189,18 +201,22 @@ class Tensor:
     __hash__ = object.__hash__  # tensors are identified by identity, as in PyTorch
 
     def __repr__(self) -> str:
-        whole = self.dtype.kind != "f" or np.all(self.data == np.round(self.data))
         body = np.array2string(
             self.data,
             separator=", ",
             prefix="tensor(",
-            precision=4,
-            floatmode="maxprec" if whole else "fixed",
+            max_line_width=80,
+            formatter={"float_kind": _float_formatter(self.data)},
         )
         extras = []
+        if self.data.size == 0 and self.shape != (0,):
+            extras.append(f"size={self.shape}")
         if self.dtype not in (dtypes.float32, dtypes.int64, dtypes.bool):
             extras.append(f"dtype=tinytorch.{self.dtype}")
-        if self.requires_grad:
+        grad_fn = getattr(self, "grad_fn", None)  # (recorded operations arrive in stage 05)
+        if grad_fn is not None:
+            extras.append(f"grad_fn={grad_fn}")
+        elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
 
@@ -216,10 +232,16 @@ class Tensor:
             )
         return Tensor(other)
 
-    def _binary(self, op, other, reflected: builtins.bool = False) -> Tensor:
+    def _binary(
+        self, op, other, reflected: builtins.bool = False, floating: builtins.bool = False
+    ) -> Tensor:
+        """Run the binary ``op`` on both operands cast to their common dtype (a float dtype
+        when ``floating``: true division of integers gives float32, as in PyTorch)."""
         other = self._operand(other)
         a, b = (other, self) if reflected else (self, other)
-        target = dtypes.promote_types(a.dtype, b.dtype)
+        target = dtypes.promote_operands(a.dtype, a.ndim, b.dtype, b.ndim)
+        if floating and target.kind != "f":
+            target = dtypes.default_float
         return op.apply(_cast(a, target), _cast(b, target))
 
     def __add__(self, other) -> Tensor:
@@ -241,10 +263,10 @@ class Tensor:
         return self._binary(arithmetic.Mul, other, reflected=True)
 
     def __truediv__(self, other) -> Tensor:
-        return _to_float(self)._binary(arithmetic.Div, other)
+        return self._binary(arithmetic.Div, other, floating=True)
 
     def __rtruediv__(self, other) -> Tensor:
-        return _to_float(self)._binary(arithmetic.Div, other, reflected=True)
+        return self._binary(arithmetic.Div, other, reflected=True, floating=True)
 
     def __pow__(self, other) -> Tensor:
         return self._binary(arithmetic.Pow, other)
@@ -255,6 +277,10 @@ class Tensor:
     def __neg__(self) -> Tensor:
         return arithmetic.Neg.apply(self)
 
+    def neg(self) -> Tensor:
+        """-x, as a method (``torch.Tensor.neg``)."""
+        return arithmetic.Neg.apply(self)
+
     def __matmul__(self, other) -> Tensor:
         return self.matmul(other)
 
@@ -262,7 +288,11 @@ class Tensor:
         return self._operand(other).matmul(self)
 
     def matmul(self, other) -> Tensor:
-        """Matrix product with NumPy's rules: 1-D operands, and batches that broadcast."""
+        """Matrix product with NumPy's rules: 1-D operands, and batches that broadcast.
+
+        Different dtypes are promoted (int64 @ float32 is float32); PyTorch insists on equal
+        dtypes and raises instead.
+        """
         other = self._operand(other)
         target = dtypes.promote_types(self.dtype, other.dtype)
         return arithmetic.MatMul.apply(_cast(self, target), _cast(other, target))
@@ -274,7 +304,7 @@ class Tensor:
         try:
             return Tensor._wrap(ufunc(self.data, other))
         except ValueError:
-            raise ValueError(
+            raise ShapeError(
                 f"cannot compare shapes {self.shape} and {np.shape(other)}: they do not broadcast"
             ) from None
 
@@ -322,7 +352,7 @@ class Tensor:
         target = self.dtype
         for bound in (min, max):
             if isinstance(bound, Tensor):
-                target = dtypes.promote_types(target, bound.dtype)
+                target = dtypes.promote_operands(target, self.ndim, bound.dtype, bound.ndim)
             elif bound is not None:
                 target = dtypes.promote_types(target, dtypes.scalar_result_type(target, bound))
         low, high = (
@@ -355,24 +385,31 @@ class Tensor:
         return reduction.Min.apply(self, axis=dim, keepdims=keepdim)
 
     def max(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
-        """The largest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
-        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
-        if dim is None:
+        """The largest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch.
+
+        With ``dim`` the values are the elements at ``indices`` (the first maximum of each
+        slice), so the gradient goes to exactly those elements; ``amax`` and ``max()``
+        without a dim share it equally among tied maxima instead.
+        """
+        if dim is None and axis is None:
             return self.amax()
-        return ValuesIndices(self.amax(dim, keepdim), self.argmax(dim, keepdim))
+        return _values_and_indices(self, Tensor.argmax, dim, keepdim, axis, keepdims)
 
     def min(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
-        """The smallest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch."""
-        dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
-        if dim is None:
+        """The smallest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch.
+
+        As for :meth:`max`, the gradient of the values goes to the returned indices only.
+        """
+        if dim is None and axis is None:
             return self.amin()
-        return ValuesIndices(self.amin(dim, keepdim), self.argmin(dim, keepdim))
+        return _values_and_indices(self, Tensor.argmin, dim, keepdim, axis, keepdims)
 
     def argmax(
         self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None
     ) -> Tensor:
         """Index of the largest element along ``dim`` (of the flattened tensor when None)."""
         dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        _check_not_empty("argmax", self, dim)
         return _arg_reduce(np.argmax, self, dim, keepdim)
 
     def argmin(
@@ -380,16 +417,27 @@ class Tensor:
     ) -> Tensor:
         """Index of the smallest element along ``dim`` (of the flattened tensor when None)."""
         dim, keepdim = _reduction_args(self, dim, keepdim, axis, keepdims)
+        _check_not_empty("argmin", self, dim)
         return _arg_reduce(np.argmin, self, dim, keepdim)
 
     # ------------------------------------------------------------------ shape
 
     def reshape(self, *shape) -> Tensor:
         """The same elements in a new shape; one dimension may be -1 (inferred)."""
-        return shape_ops.Reshape.apply(self, shape=_shape_args(shape))
+        shape = _shape_args(shape)
+        if any(n < -1 for n in shape):
+            raise ShapeError(
+                f"reshape to {shape}: sizes must be >= 0, or -1 for the one inferred size"
+            )
+        return shape_ops.Reshape.apply(self, shape=shape)
 
     def view(self, *shape) -> Tensor:
-        """Same as :meth:`reshape` (tinytorch arrays are always viewable)."""
+        """Same as :meth:`reshape`.
+
+        PyTorch's ``view`` refuses tensors whose memory layout cannot be reinterpreted
+        without a copy (e.g. ``x.T.view(-1)``) and asks for ``reshape``; tinytorch always
+        succeeds, copying when NumPy has to.
+        """
         return self.reshape(*shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -398,7 +446,7 @@ class Tensor:
             return self.reshape(1)
         start, end = _normalize_dim(start_dim, self.ndim), _normalize_dim(end_dim, self.ndim)
         if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+            raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
         merged = int(np.prod(self.shape[start : end + 1]))
         return self.reshape(*self.shape[:start], merged, *self.shape[end + 1 :])
 
@@ -406,7 +454,7 @@ class Tensor:
         """Reorder dimensions: ``x.permute(2, 0, 1)`` turns HWC into CHW."""
         dims = _shape_args(dims)
         if sorted(_normalize_dim(d, self.ndim) for d in dims) != list(range(self.ndim)):
-            raise ValueError(
+            raise ShapeError(
                 f"permute needs each of the {self.ndim} dims exactly once, got {tuple(dims)}"
             )
         return shape_ops.Permute.apply(self, dims=tuple(_normalize_dim(d, self.ndim) for d in dims))
@@ -440,10 +488,22 @@ class Tensor:
         return self.reshape(*self.shape[:d], 1, *self.shape[d:])
 
     def __getitem__(self, index) -> Tensor:
+        """``x[index]`` with NumPy's indexing: ints, slices, None, ``...``, integer and
+        boolean arrays (or tensors).
+
+        One corner differs from PyTorch: an int *separated by a slice* from an integer array,
+        as in ``x[0, :, [1, 2]]``, counts as an advanced index in NumPy, which moves the
+        indexed dimension first ((2, 4) for x of shape (3, 4, 5)); PyTorch gives (4, 2).
+        """
         return shape_ops.GetItem.apply(self, index=_index_arrays(index))
 
     def __setitem__(self, index, value) -> None:
-        """``x[index] = value``: write into the array in place."""
+        """``x[index] = value``: write into the array in place.
+
+        Under autograd (stage 05) any tensor that requires grad refuses the write, computed
+        ones included: PyTorch can record in-place writes into the graph, tinytorch keeps
+        its graph simple and asks for ``no_grad()`` (or ``t.data``) instead.
+        """
         if self.requires_grad and autograd.is_grad_enabled():
             raise RuntimeError(
                 "in-place assignment into a tensor that requires grad would corrupt its "
@@ -567,7 +627,7 @@ def _reduction_args(t: Tensor, dim, keepdim, axis, keepdims):
     """Accept PyTorch's ``dim/keepdim`` and NumPy's ``axis/keepdims`` spellings.
 
     Returns ``dim`` as None, a non-negative int or a tuple of them (checked against ``t``'s
-    dimensions), and ``keepdim`` as a bool.
+    dimensions), and ``keepdim`` as a bool. An empty tuple means every dim, as in PyTorch.
     """
     if axis is not None:
         if dim is not None:
@@ -575,6 +635,8 @@ def _reduction_args(t: Tensor, dim, keepdim, axis, keepdims):
         dim = axis
     if keepdims is not None:
         keepdim = keepdims
+    if isinstance(dim, (tuple, list)) and len(dim) == 0:
+        dim = None
     if isinstance(dim, (tuple, list)):
         dim = tuple(_normalize_dim(d, t.ndim) for d in dim)
     elif dim is not None:
@@ -590,8 +652,68 @@ def _arg_reduce(find, t: Tensor, dim, keepdim: builtins.bool) -> Tensor:
         raise TypeError(f"{find.__name__} takes a single dim, got {dim}")
     if dim is not None:
         dim = _normalize_dim(dim, t.ndim)
-    index = find(t.data, axis=dim, keepdims=keepdim and dim is not None)
+    index = find(t.data, axis=dim, keepdims=keepdim)
     return Tensor._wrap(np.asarray(index, dtype=dtypes.int64))
+
+
+def _check_not_empty(name: str, t: Tensor, dim) -> None:
+    """argmax/argmin need at least one element in every slice they search."""
+    if t.data.size == 0 and (dim is None or t.shape[dim] == 0):
+        where = "the tensor" if dim is None else f"dim {dim}"
+        raise ShapeError(
+            f"{name} of an empty slice: {where} of a tensor of shape {t.shape} has no "
+            "elements to choose from"
+        )
+
+
+def _values_and_indices(t: Tensor, arg_reduce, dim, keepdim, axis, keepdims) -> ValuesIndices:
+    """``max(dim)``/``min(dim)``: the indices from ``arg_reduce``, and the values at them.
+
+    The values are gathered by advanced indexing (``t[grid]``), so their gradient flows back
+    to the chosen elements only, as PyTorch's does.
+    """
+    if isinstance(dim, Tensor):
+        raise TypeError(
+            "max/min take a dim (an int), got a Tensor; tinytorch has no elementwise "
+            "max(a, b): use a.clip(min=b) for the maximum of two tensors"
+        )
+    dim, keepdim = _reduction_args(t, dim, keepdim, axis, keepdims)
+    if isinstance(dim, tuple):
+        raise TypeError(f"max/min take a single dim, got {dim}; use amax/amin for several")
+    if t.ndim == 0:  # dim 0 of a scalar: the scalar itself, at index 0
+        return ValuesIndices(t[()], Tensor._wrap(np.zeros((), dtype=dtypes.int64)))
+    index = arg_reduce(t, dim, keepdim=True).data
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[dim] = index  # the chosen position along dim, every position along the others
+    values = t[tuple(grid)]
+    if not keepdim:
+        values, index = values.squeeze(dim), index.squeeze(dim)
+    return ValuesIndices(values, Tensor._wrap(index))
+
+
+def _float_formatter(data: np.ndarray):
+    """PyTorch's way of printing floats, as a function for ``np.array2string``.
+
+    The finite non-zero values decide the style: scientific (``1.0000e+10``) when their
+    magnitudes span more than 1000x or leave [1e-4, 1e8]; otherwise ``1.`` when every one is
+    whole, else 4 decimals (``1.5000``). Every entry is right-aligned to the widest of them.
+    """
+    values = data[np.isfinite(data) & (data != 0)].astype(np.float64)
+    magnitude = np.abs(values)
+    style, dot = "%.4f", ""
+    if values.size and (
+        magnitude.max() / magnitude.min() > 1e3 or magnitude.max() > 1e8 or magnitude.min() < 1e-4
+    ):
+        style = "%.4e"
+    elif np.all(values == np.round(values)):
+        style, dot = "%.0f", "."
+    width = int(np.char.str_len(np.char.mod(style, values)).max(initial=0)) + len(dot)
+
+    def format_one(value) -> str:
+        text = style % value + (dot if np.isfinite(value) else "")
+        return text.rjust(width)
+
+    return format_one
 
 
 def _size_one(t: Tensor, dim: int) -> bool:

@@ -23,8 +23,9 @@ def is_grad_enabled() -> bool:
     return _grad_enabled
 
 
-class set_grad_enabled(ContextDecorator):
-    """Turn graph recording on or off inside a ``with`` block (or a decorated function)."""
+class _GradMode(ContextDecorator):
+    """Switch graph recording to ``mode`` inside a ``with`` block (or a decorated function),
+    and back to what it was afterwards."""
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
@@ -38,19 +39,47 @@ class set_grad_enabled(ContextDecorator):
         global _grad_enabled
         _grad_enabled = self.previous
 
+    def _recreate_cm(self) -> _GradMode:
+        """Each call of a decorated function gets its own switch, so that recursive calls
+        (each remembering its own previous mode) restore the right one."""
+        return _GradMode(self.mode)
 
-class no_grad(set_grad_enabled):
+
+class no_grad(_GradMode):
     """Do not record operations: for evaluation and for updating parameters in place."""
 
     def __init__(self) -> None:
         super().__init__(False)
 
 
-class enable_grad(set_grad_enabled):
+class enable_grad(_GradMode):
     """Record operations again inside a ``no_grad`` region."""
 
     def __init__(self) -> None:
         super().__init__(True)
+
+
+class set_grad_enabled(_GradMode):
+    """Turn recording on or off: in a ``with`` block, as a decorator, or, as in PyTorch, as a
+    plain call: ``set_grad_enabled(False)`` switches it off until ``set_grad_enabled(True)``.
+    """
+
+    def __init__(self, mode: bool) -> None:
+        global _grad_enabled
+        super().__init__(mode)
+        self.before_call = _grad_enabled
+        _grad_enabled = self.mode  # the plain-call form takes effect right away
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        _grad_enabled = self.before_call  # as if the call had not switched yet, so that the
+        super().__enter__()  # context remembers the mode from before it, and switches
+
+    def __call__(self, function):
+        """Used as a decorator: undo the switch the call made; each call switches instead."""
+        global _grad_enabled
+        _grad_enabled = self.before_call
+        return super().__call__(function)
 
 
 def topological_order(root) -> list:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinytorch import dtypes
+from tinytorch.errors import ShapeError
 from tinytorch.random import default_generator
 from tinytorch.tensor import Tensor
 
@@ -19,12 +20,18 @@ def _size(size: tuple) -> tuple[int, ...]:
         size = tuple(size[0])
     for n in size:
         if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
-            raise ValueError(f"sizes must be non-negative integers, got {tuple(size)}")
+            raise ShapeError(f"sizes must be non-negative integers, got {tuple(size)}")
     return tuple(int(n) for n in size)
 
 
 def _float_dtype(dtype) -> np.dtype:
     return dtypes.default_float if dtype is None else dtypes.as_dtype(dtype)
+
+
+def _check_float(name: str, dtype) -> None:
+    """Random floats need a floating dtype (PyTorch refuses randn(..., dtype=int64) too)."""
+    if dtype is not None and dtypes.as_dtype(dtype).kind != "f":
+        raise TypeError(f"{name} draws floats: dtype must be a floating dtype, got {dtype}")
 
 
 def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -45,7 +52,7 @@ def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
 def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype follows the value, as in PyTorch."""
     if dtype is None:
-        dtype = Tensor(fill_value).dtype
+        dtype = Tensor(np.asarray(fill_value).item()).dtype
     data = np.full(_size((size,)), fill_value, dtype=dtypes.as_dtype(dtype))
     return Tensor(data, requires_grad=requires_grad)
 
@@ -65,7 +72,9 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     if end is None:
         start, end = 0, start
     if step == 0:
-        raise ValueError("arange step must be non-zero")
+        raise ShapeError("arange step must be non-zero")
+    if (end - start) * step < 0:
+        raise ShapeError(f"arange({start}, {end}, {step}): the step must point from start to end")
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if ints else dtypes.default_float
@@ -73,9 +82,14 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     return Tensor(data, requires_grad=requires_grad)
 
 
-def linspace(start: float, end: float, steps: int, dtype=None) -> Tensor:
+def linspace(
+    start: float, end: float, steps: int, dtype=None, requires_grad: bool = False
+) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
-    return Tensor(np.linspace(start, end, steps, dtype=_float_dtype(dtype)))
+    if steps < 0:
+        raise ShapeError(f"linspace needs a non-negative number of steps, got {steps}")
+    data = np.linspace(start, end, steps, dtype=_float_dtype(dtype))
+    return Tensor(data, requires_grad=requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -85,6 +99,7 @@ def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -
 
 def randn(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
+    _check_float("randn", dtype)
     rng = generator or default_generator()
     data = rng.standard_normal(_size(size)).astype(_float_dtype(dtype))
     return Tensor(data, requires_grad=requires_grad)
@@ -92,6 +107,7 @@ def randn(*size, dtype=None, requires_grad: bool = False, generator=None) -> Ten
 
 def rand(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
     """Samples from the uniform distribution on [0, 1)."""
+    _check_float("rand", dtype)
     rng = generator or default_generator()
     data = rng.random(_size(size)).astype(_float_dtype(dtype))
     return Tensor(data, requires_grad=requires_grad)

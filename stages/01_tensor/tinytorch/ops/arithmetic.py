@@ -83,12 +83,12 @@ class MatMul(Function):
     """a @ b with NumPy's rules: 1-D operands are vectors; leading (batch) dims broadcast."""
 
     def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        # TODO: check that the inner dimensions agree and raise a ValueError naming both
-        #   shapes if not; then return the matrix product.
+        # TODO: return the matrix product, raising ValueError if the inner dimensions differ.
         # HINT: np.matmul does the batching. A 1-D a has its "inner" dim at a.shape[-1];
-        #   a 1-D b has it at b.shape[0], otherwise at b.shape[-2].
+        #   a 1-D b has it at b.shape[0], otherwise at b.shape[-2]; the error names both
+        #   shapes. A 0-d operand has no inner dim: a ValueError too, suggesting * instead.
         raise NotImplementedError(
-            "stage 01: MatMul.forward: check that the inner dimensions agree and raise a ValueError naming both shapes if not; then return the matrix product."
+            "stage 01: MatMul.forward: return the matrix product, raising ValueError if the inner dimensions differ."
         )
 
     def backward(self, grad: np.ndarray):

@@ -72,7 +72,8 @@ class Max(_Extremum):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         # TODO: the largest value over self.axis; raise ValueError if it reduces nothing.
-        # HINT: np.max of no elements raises a cryptic error; check the size with _reduced_size.
+        # HINT: np.max of no elements raises a cryptic error: check _reduced_size(x.shape,
+        #   self.axis) first, and say in your message that it reduces "no elements".
         raise NotImplementedError(
             "stage 01: Max.forward: the largest value over self.axis; raise ValueError if it reduces nothing."
         )
@@ -83,7 +84,8 @@ class Min(_Extremum):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         # TODO: the smallest value over self.axis; raise ValueError if it reduces nothing.
-        # HINT: np.min of no elements raises a cryptic error; check the size with _reduced_size.
+        # HINT: np.min of no elements raises a cryptic error: check _reduced_size(x.shape,
+        #   self.axis) first, and say in your message that it reduces "no elements".
         raise NotImplementedError(
             "stage 01: Min.forward: the smallest value over self.axis; raise ValueError if it reduces nothing."
         )

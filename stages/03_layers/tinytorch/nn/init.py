@@ -37,7 +37,9 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     0.01); ``selu``: 3/4.
     """
     # TODO: return the gain of the table above; raise ValueError for an unknown nonlinearity.
-    # HINT: for leaky_relu, reject a param that is not a number (bool included) with ValueError.
+    # HINT: for leaky_relu, reject a param that is not a number (bool included) with a
+    #   ValueError saying it "is not a valid number"; an unknown nonlinearity's ValueError
+    #   names the nonlinearity.
     raise NotImplementedError(
         "stage 03: calculate_gain: return the gain of the table above; raise ValueError for an unknown nonlinearity."
     )
@@ -50,7 +52,8 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     (out, in, kh, kw) multiplies both by the receptive field kh * kw.
     """
     # TODO: return (shape[1] * receptive, shape[0] * receptive), receptive = prod(shape[2:]).
-    # HINT: fewer than 2 dimensions has no fans: raise ValueError naming the shape.
+    # HINT: fewer than 2 dimensions has no fans: raise ValueError saying it needs at least
+    #   "2 dimensions" and naming the shape.
     raise NotImplementedError(
         "stage 03: _calculate_fan_in_and_fan_out: return (shape[1] * receptive, shape[0] * receptive), receptive = prod(shape[2:])."
     )

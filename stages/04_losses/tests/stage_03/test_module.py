@@ -70,7 +70,7 @@ def test_shared_parameters_and_modules_are_listed_once():
     assert len(list(tied.named_parameters(remove_duplicate=False))) == 2
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(2, hint="the root is named prefix (''), a child '0', a grandchild '0.1'")
 def test_children_and_modules():
     """children() are the direct sub-modules; modules() is the whole tree, depth first."""
     inner = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
@@ -129,7 +129,10 @@ def test_buffers_are_state_but_not_parameters():
         net.register_buffer("scale", tt.ones(1))  # a parameter's name
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2,
+    hint="a Tensor for a parameter's name: TypeError '... (a tinytorch.nn.Parameter or None expected)'",
+)
 def test_bad_assignments_raise_clear_errors():
     """A plain tensor cannot replace a Parameter, and a module must call super().__init__()."""
     net = Net()

@@ -6,6 +6,8 @@ layer classes in ``tinytorch.nn`` call these, and so can you.
 
 from __future__ import annotations
 
+import warnings
+
 from tinytorch.ops import activation
 from tinytorch.tensor import Tensor, _normalize_dim, _to_float
 
@@ -46,22 +48,45 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     return activation.GELU.apply(_to_float(input), approximate=approximate)
 
 
-def softmax(input: Tensor, dim: int = -1, dtype=None) -> Tensor:
+def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``; each slice sums to 1.
 
     ``dtype``, as in PyTorch, converts the input first (e.g. to float64 for extra precision).
+    Always pass ``dim``: without it PyTorch's legacy choice applies (0 for 0-, 1- and 3-D
+    inputs, else 1), with a warning.
     """
     x = _to_float(input) if dtype is None else input.to(dtype)
-    return activation.Softmax.apply(x, dim=_softmax_dim(input, dim))
+    dim = _softmax_dim(input, dim, "softmax")
+    if x.data.size == 0:  # nothing to normalise (exp and max of an empty slice)
+        return x * 1.0
+    return activation.Softmax.apply(x, dim=dim)
 
 
-def log_softmax(input: Tensor, dim: int = -1, dtype=None) -> Tensor:
-    """log(softmax(x)) along ``dim``, computed stably; ``dtype`` converts the input first."""
+def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:
+    """log(softmax(x)) along ``dim``, computed stably; ``dtype`` converts the input first.
+
+    Without ``dim``, PyTorch's legacy choice applies, with a warning (see :func:`softmax`).
+    """
     x = _to_float(input) if dtype is None else input.to(dtype)
-    return activation.LogSoftmax.apply(x, dim=_softmax_dim(input, dim))
+    dim = _softmax_dim(input, dim, "log_softmax")
+    if x.data.size == 0:
+        return x * 1.0
+    return activation.LogSoftmax.apply(x, dim=dim)
 
 
-def _softmax_dim(input: Tensor, dim: int) -> int | None:
+def implicit_softmax_dim(name: str, ndim: int) -> int:
+    """PyTorch's legacy ``dim`` when none is given: 0 for 0-, 1- and 3-D inputs, else 1."""
+    warnings.warn(
+        f"implicit dimension choice for {name} is deprecated; pass dim=...",
+        UserWarning,
+        stacklevel=4,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_dim(input: Tensor, dim: int | None, name: str) -> int | None:
     """``dim`` checked and made non-negative; None for a 0-d tensor (its one element)."""
+    if dim is None:
+        dim = implicit_softmax_dim(name, input.ndim)
     dim = _normalize_dim(dim, input.ndim)
     return dim if input.ndim else None

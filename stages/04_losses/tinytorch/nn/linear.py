@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from tinytorch import dtypes
+from tinytorch.errors import ShapeError
 from tinytorch.nn import init
 from tinytorch.nn.module import Module
 from tinytorch.nn.parameter import Parameter
@@ -34,16 +35,16 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         (*, out_features).
     """
     if weight.ndim != 2:
-        raise ValueError(
+        raise ShapeError(
             f"linear weight must be 2-D (out_features, in_features), got shape {weight.shape}"
         )
     if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
-        raise ValueError(
+        raise ShapeError(
             f"linear expected input of shape (*, {weight.shape[1]}) (its last dimension is "
             f"in_features), got shape {input.shape}"
         )
     if bias is not None and bias.shape != (weight.shape[0],):
-        raise ValueError(f"linear bias must have shape ({weight.shape[0]},), got {bias.shape}")
+        raise ShapeError(f"linear bias must have shape ({weight.shape[0]},), got {bias.shape}")
     out = input.matmul(weight.T)
     if bias is not None:
         out = out + bias

@@ -81,11 +81,12 @@ class Pow(Function):
         return a**b
 
     def backward(self, grad: np.ndarray):
-        # TODO: d(a**b)/da = b * a**(b-1); d(a**b)/db = a**b * log(a) (only where a > 0).
+        # TODO: d(a**b)/da = b * a**(b-1) (0 where b == 0); d(a**b)/db = a**b * log(a) (a > 0).
         # HINT: compute each gradient only if self.needs_input_grad says it is wanted: x ** 2
-        #   never needs the exponent's, and 2 ** x never needs the base's.
+        #   never needs the exponent's, and 2 ** x never needs the base's. x ** 0 is constant,
+        #   but at x = 0 the formula gives 0 * 0**-1 = nan: np.where(b == 0, 0, ...) fixes it.
         raise NotImplementedError(
-            "stage 05: Pow.backward: d(a**b)/da = b * a**(b-1); d(a**b)/db = a**b * log(a) (only where a > 0)."
+            "stage 05: Pow.backward: d(a**b)/da = b * a**(b-1) (0 where b == 0); d(a**b)/db = a**b * log(a) (a > 0)."
         )
 
 
@@ -108,11 +109,11 @@ class MatMul(Function):
         return np.matmul(a, b)
 
     def backward(self, grad: np.ndarray):
-        # TODO: for matrices, dL/da = grad @ b^T and dL/db = a^T @ grad. Treat a 1-D a as
-        #   a row (1, k) and a 1-D b as a column (k, 1), then remove those axes again, and
-        #   sum away broadcast batch dimensions.
-        # HINT: skip a product nobody needs (self.needs_input_grad): the input x of a first
-        #   layer needs no gradient, and its product is the most expensive one.
+        # TODO: dL/da = grad @ b^T and dL/db = a^T @ grad, for vectors and batches too.
+        # HINT: treat a 1-D a as a row (1, k) and a 1-D b as a column (k, 1), then remove
+        #   those axes again, and sum away broadcast batch dimensions (unbroadcast). Skip a
+        #   product nobody needs (self.needs_input_grad): the input x of a first layer needs
+        #   no gradient, and its product is the most expensive one.
         raise NotImplementedError(
-            "stage 05: MatMul.backward: for matrices, dL/da = grad @ b^T and dL/db = a^T @ grad. Treat a 1-D a as a row (1, k) and a 1-D b as a column (k, 1), then remove those axes again, and sum away broadcast batch dimensions."
+            "stage 05: MatMul.backward: dL/da = grad @ b^T and dL/db = a^T @ grad, for vectors and batches too."
         )

@@ -64,8 +64,9 @@ class GetItem(Function):
             ) from None
 
     def backward(self, grad: np.ndarray):
-        # TODO: scatter grad into zeros of the input's shape at self.index. Advanced indices
-        #   can pick an element twice, so accumulate with np.add.at there.
+        # TODO: scatter grad into zeros of the input's shape at self.index.
+        # HINT: advanced indices can pick an element twice (x[[0, 0]]): accumulate with
+        #   np.add.at there; is_basic_index(self.index) says when plain assignment is enough.
         raise NotImplementedError(
-            "stage 05: GetItem.backward: scatter grad into zeros of the input's shape at self.index. Advanced indices can pick an element twice, so accumulate with np.add.at there."
+            "stage 05: GetItem.backward: scatter grad into zeros of the input's shape at self.index."
         )

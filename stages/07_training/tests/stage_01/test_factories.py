@@ -41,18 +41,27 @@ def test_full_takes_its_dtype_from_the_value():
 )
 def test_arange_matches_numpy(start, end, step):
     """arange has NumPy's values; int64 for int arguments, float32 when any is a float."""
+    if (end - start) * step < 0:  # the step must lead from start to end (PyTorch's rule)
+        start, end = end, start
     assert_close(tt.arange(start, end, step), np.arange(start, end, step, dtype=np.int64))
     assert_close(tt.arange(abs(end)), np.arange(abs(end), dtype=np.int64))
     expected = np.arange(start, end, step / 2).astype(np.float32)
     assert_close(tt.arange(start, end, step / 2), expected)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1, hint="a zero step names the step; a backward one must go 'from start to end'"
+)
 def test_arange_rejects_a_zero_step():
-    """arange(0, 5, 0) raises ValueError instead of looping forever."""
+    """arange(0, 5, 0) raises ValueError instead of looping forever; so does a step that
+    points away from the end, as arange(5, 0) (PyTorch refuses it; NumPy returns [])."""
     assert tt.arange(0, 1, 0.25).shape == (4,)
     with pytest.raises(ValueError, match="step"):
         tt.arange(0, 5, 0)
+    with pytest.raises(ValueError, match="start to end"):
+        tt.arange(5, 0)
+    with pytest.raises(ValueError, match="start to end"):
+        tt.arange(0, 5, -1)
 
 
 @pytest.mark.points(1)

@@ -55,7 +55,7 @@ def test_matmul_mismatch_names_both_shapes(shape_a, shape_b):
         tt.ones(*shape_a) @ tt.ones(*shape_b)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(1, hint="a 0-d operand is a ValueError whose message points to * instead")
 def test_matmul_rejects_scalars():
     """A 0-d operand raises ValueError pointing to * instead."""
     assert (tt.ones(3) @ tt.ones(3)).item() == 3.0

@@ -35,10 +35,13 @@ def schedule(scheduler, epochs):
 def assert_schedule(seen, formula, lrs):
     for epoch, row in enumerate(seen):
         for lr, base in zip(row, lrs, strict=True):
-            assert math.isclose(lr, formula(base, epoch), rel_tol=1e-12, abs_tol=1e-15), epoch
+            expected = formula(base, epoch)
+            assert math.isclose(lr, expected, rel_tol=1e-12, abs_tol=1e-15), (
+                f"epoch {epoch}: lr {lr}, the formula gives {expected} (base_lr {base})"
+            )
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(2, hint="epoch 0 has the base rate; step() first advances last_epoch")
 @given(base_lrs, st.integers(1, 4), st.sampled_from([0.1, 0.5, 0.9]))
 def test_step_lr_matches_its_formula(lrs, step_size, gamma):
     """StepLR gives base_lr * gamma ** (epoch // step_size) in every group."""
@@ -61,7 +64,9 @@ def test_cosine_annealing_matches_its_formula(lrs, t_max, eta_min):
     assert all(math.isclose(lr, eta_min, abs_tol=1e-12) for lr in seen[t_max])
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="factor = start + (end - start) * min(epoch, total_iters) / total_iters"
+)
 @given(
     base_lrs,
     st.sampled_from([0.1, 1 / 3, 1.0]),
@@ -114,7 +119,7 @@ def test_warmup_then_cosine_with_sequential_lr(warmup, t_max):
     assert_schedule(seen, formula, [0.1])
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(2, hint="LRScheduler.step writes each new rate into its group's 'lr'")
 def test_the_optimizer_steps_with_the_scheduled_rate():
     """An SGD step after scheduler.step() moves the weights by the new learning rate."""
     p = tt.tensor([1.0], requires_grad=True)
@@ -180,7 +185,9 @@ def test_schedulers_reject_bad_arguments():
     assert step.get_last_lr() == [0.05]
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="MultiStepLR: gamma ** (number of milestones <= epoch), repeats included"
+)
 @given(base_lrs, st.lists(st.integers(0, 10), max_size=4), st.sampled_from([0.1, 0.5]))
 def test_multistep_and_exponential_decay_match_their_formulas(lrs, milestones, gamma):
     """MultiStepLR decays at each milestone (repeats count twice); ExponentialLR every epoch."""

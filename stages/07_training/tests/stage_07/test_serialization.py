@@ -109,7 +109,9 @@ def test_saving_and_loading_never_pickle(tmp_path, monkeypatch):
             assert archive[name].dtype != object
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="extend where as you recurse (obj['opt'][0]); refuse with '{where}, of type {name}'"
+)
 def test_unsupported_objects_are_refused_by_name(tmp_path):
     """A set, a function or an object array raises TypeError naming where it was."""
     with pytest.raises(TypeError, match=r"obj\['opt'\]\['fn'\], of type function"):

@@ -28,8 +28,14 @@ from tinytorch import dtypes
 from tinytorch.nn.parameter import Parameter
 from tinytorch.tensor import Tensor
 
-#: What ``load_state_dict`` returns, as in PyTorch.
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+class IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What ``load_state_dict`` returns, as in PyTorch: the keys it could not match."""
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
 
 
 class RemovableHandle:
@@ -377,7 +383,10 @@ class Module:
         kept (an optimizer holding them keeps working); only their values change.
 
         Raises:
-            RuntimeError: listing every missing key, unexpected key and shape mismatch.
+            RuntimeError: listing every problem, one per line, in PyTorch's words:
+                ``Missing key(s) in state_dict: [...]``, ``Unexpected key(s) in state_dict:
+                [...]`` and ``size mismatch for <key>: copying a value of shape <its shape>
+                from the state dict, but the shape in the current model is <model's shape>``.
         """
         if not hasattr(state_dict, "keys"):
             raise TypeError(

@@ -39,7 +39,8 @@ def clip_grad_norm_(
     The global norm treats every gradient as one long vector:
     ``total = norm([norm(g1), norm(g2), ...])`` with the p-norm ``norm_type`` (``inf`` for
     the largest absolute value). When ``total > max_norm`` every gradient is multiplied by
-    ``max_norm / (total + 1e-6)``, as in PyTorch.
+    ``max_norm / (total + 1e-6)``, as in PyTorch; a nan norm makes every gradient nan, so a
+    broken step cannot pass for a good one.
 
     ``error_if_nonfinite=True`` raises instead of clipping when the norm is inf or nan.
     ``foreach`` is accepted for PyTorch compatibility (NumPy has one code path).
@@ -57,8 +58,10 @@ def clip_grad_norm_(
         raise ValueError(f"norm_type must be a positive number or inf, got {norm_type}")
     # TODO: scale all gradients in place so their global norm is <= max_norm; return the norm.
     # HINT: np.linalg.norm(g.ravel(), ord=norm_type) gives each gradient's norm; the same call
-    #   on the array of those norms gives the total. Multiply by min(1, coefficient), and
-    #   return the total as a 0-d tensor (0 when no parameter has a gradient).
+    #   on the array of those norms gives the total. Multiply unless coefficient >= 1 (a nan
+    #   coefficient must reach the gradients), and return the total as a 0-d tensor (0 when
+    #   no parameter has a gradient). With error_if_nonfinite, a total that is inf or nan is
+    #   a RuntimeError naming the total.
     raise NotImplementedError(
         "stage 07: clip_grad_norm_: scale all gradients in place so their global norm is <= max_norm; return the norm."
     )

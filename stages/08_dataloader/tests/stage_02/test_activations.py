@@ -135,7 +135,9 @@ def test_activations_are_stable_for_huge_inputs(name):
         assert np.all(np.diff(out) >= 0)
 
 
-@pytest.mark.points(1, hint="integer inputs are converted to float32 first, as in PyTorch")
+@pytest.mark.points(
+    1, hint="write constants as Python floats (math.sqrt), not NumPy float64 scalars"
+)
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
 def test_activations_keep_float_dtypes(name):
     """float32 stays float32 and float64 stays float64 through every activation."""

@@ -39,7 +39,7 @@ def test_tensor_dataset_items_are_rows(xy):
         assert_close(yi, y[i])
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(1, hint="PyTorch's words: 'Size mismatch between tensors', then every size")
 def test_tensor_dataset_rejects_mismatched_sizes():
     """Tensors whose first dimensions differ are rejected with both sizes in the message."""
     assert len(TensorDataset(tt.zeros(3, 2), tt.zeros(3))) == 3
@@ -113,7 +113,10 @@ def test_random_split_is_reproducible(n, seed):
     assert global_a == global_b
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1,
+    hint="PyTorch's words: 'Sum of input lengths does not equal the length of the input dataset!'",
+)
 def test_random_split_rejects_bad_lengths():
     """Counts that do not add up to len(dataset), and fractions outside [0, 1], are rejected."""
     dataset = TensorDataset(tt.arange(10))

@@ -160,7 +160,10 @@ def test_random_crop_is_seeded_and_reaches_every_offset():
     assert set(first) == {(i, j) for i in range(3) for j in range(3)}
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1,
+    hint="padding (l, t, r, b) or (lr, tb); too big: 'Required crop size (h, w) is larger ...'",
+)
 def test_random_crop_padding_forms_follow_torchvision():
     """padding=(l, t, r, b) and (lr, tb) pad those sides; pad_if_needed fills up; too big is an error."""
     image = np.arange(1, 7, dtype=np.float32).reshape(1, 2, 3)

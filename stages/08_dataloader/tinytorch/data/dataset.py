@@ -35,7 +35,8 @@ class TensorDataset(Dataset):
 
     def __init__(self, *tensors) -> None:
         # TODO: store the tensors in self.tensors; their first dimensions must all be equal.
-        # HINT: raise ValueError naming every size when they differ (or when there is none).
+        # HINT: raise ValueError naming every size when they differ (or when there is none),
+        #   starting with PyTorch's words "Size mismatch between tensors".
         raise NotImplementedError(
             "stage 08: TensorDataset.__init__: store the tensors in self.tensors; their first dimensions must all be equal."
         )
@@ -97,7 +98,10 @@ def random_split(
         raise ValueError("random_split takes a generator or a seed, not both")
     # TODO: turn fractions into counts, then cut ONE random permutation into pieces that long.
     # HINT: fractions: floor(n * f) each, then the remainder one by one, round-robin from index
-    #   0; the counts must add up to len(dataset) (ValueError otherwise).
+    #   0; the counts must add up to len(dataset) (ValueError otherwise). PyTorch's words:
+    #   "Sum of input lengths does not equal the length of the input dataset!" (name both
+    #   numbers), "Fraction at index i is not between 0 and 1", and a UserWarning "Length of
+    #   split at index i is 0" for an empty piece.
     raise NotImplementedError(
         "stage 08: random_split: turn fractions into counts, then cut ONE random permutation into pieces that long."
     )

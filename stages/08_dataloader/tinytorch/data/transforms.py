@@ -224,8 +224,9 @@ class RandomCrop(RandomTransform):
         array = _array(img, "RandomCrop")
         _image_size(array, "RandomCrop")
         # TODO: pad, draw a top-left corner uniformly among those where the crop fits, slice.
-        # HINT: pad by self.padding (plus the shortfall with pad_if_needed) and raise ValueError
-        #   if the crop is still too big. np.pad pads the last two axes with
+        # HINT: pad by self.padding (plus the shortfall with pad_if_needed); a crop still too
+        #   big is a ValueError, in torchvision's words "Required crop size (h, w) is larger
+        #   than the (padded) input image size (H, W)". np.pad pads the last two axes with
         #   ((top, bottom), (left, right)). Draw top = integers(0, H - h + 1) first, then
         #   left, and draw nothing when the sizes already match.
         raise NotImplementedError(

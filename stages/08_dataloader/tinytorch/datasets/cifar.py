@@ -101,8 +101,10 @@ def decode_batch(entry: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:
         ValueError: ``data`` is not uint8 ``(N, 3072)``, or ``labels`` is not N ints in 0..9.
     """
     # TODO: validate data (N, 3072) uint8 and labels (N ints, 0..9); rows become HWC images.
-    # HINT: raise ValueError naming what is wrong; each row is 3 planes of 32x32, so
-    #   reshape(N, 3, 32, 32) then transpose (0, 2, 3, 1).
+    # HINT: raise ValueError naming what is wrong: data must be "uint8 of shape (N, 3072)"
+    #   (name the dtype and shape it has), labels "N integers" (say how many: len(data)),
+    #   each "in 0..9". Each row is 3 planes of 32x32, so reshape(N, 3, 32, 32) then
+    #   transpose (0, 2, 3, 1).
     raise NotImplementedError(
         "stage 08: decode_batch: validate data (N, 3072) uint8 and labels (N ints, 0..9); rows become HWC images."
     )

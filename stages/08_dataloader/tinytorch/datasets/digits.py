@@ -104,8 +104,9 @@ class Digits(Dataset):
 
     def __getitem__(self, index: int):
         # TODO: return (float32 (1, 8, 8) image in [0, 1], int label), transformed if asked.
-        # HINT: add the channel axis and divide by MAX_PIXEL (a Python number keeps float32
-        #   float32); apply self.transform / self.target_transform when they are set.
+        # HINT: add the channel axis, convert to float32 and divide by MAX_PIXEL (a Python
+        #   number, so the result stays float32); apply self.transform /
+        #   self.target_transform when they are set.
         raise NotImplementedError(
             "stage 08: Digits.__getitem__: return (float32 (1, 8, 8) image in [0, 1], int label), transformed if asked."
         )

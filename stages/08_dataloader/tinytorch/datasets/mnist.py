@@ -60,8 +60,10 @@ def read_idx(data: bytes) -> np.ndarray:
             bytes does not match the sizes in the header (a truncated or padded file).
     """
     # TODO: check the magic number, read the big-endian sizes, count the bytes, then reshape.
-    # HINT: magic = two zero bytes, a type code of IDX_TYPES, ndim; raise ValueError if the
-    #   values after the header are not exactly prod(sizes) items.
+    # HINT: magic = two zero bytes, a type code of IDX_TYPES, ndim. Each problem is a
+    #   ValueError: the file must start with "two zero bytes"; an unknown "type code 0x07"
+    #   (two hex digits); a file too short for its sizes, or whose values are not exactly
+    #   prod(sizes) items, starts "IDX header ..." and names the shape and the bytes found.
     #   np.frombuffer(data, dtype=">u4", count=ndim, offset=4) reads the sizes, and
     #   .astype(dtype.newbyteorder("=")) converts big-endian values to native ones (a copy).
     raise NotImplementedError(
@@ -168,7 +170,8 @@ class MNIST(Dataset):
 
     def __getitem__(self, index: int):
         # TODO: return (float32 (1, H, W) image in [0, 1], int label), transformed if asked.
-        # HINT: pixels are uint8 0..255; a Python float divisor keeps float32 float32.
+        # HINT: pixels are uint8 0..255; convert to float32 and divide by a Python float, so
+        #   the result stays float32.
         raise NotImplementedError(
             "stage 08: MNIST.__getitem__: return (float32 (1, H, W) image in [0, 1], int label), transformed if asked."
         )

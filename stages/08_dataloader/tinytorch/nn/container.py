@@ -11,6 +11,7 @@ and Parameters, so the layers inside a list would be invisible to ``parameters()
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
@@ -109,3 +110,30 @@ class ModuleList(Module):
         for module in modules:
             self.append(module)
         return self
+
+    def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
+        return self.extend(modules)
+
+    def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index``; later modules move up by one."""
+        modules = list(self._modules.values())
+        modules.insert(index, module)
+        self._modules.clear()
+        self.extend(modules)
+
+    def __repr__(self) -> str:
+        """Like Module's, but runs of identical layers print once, as in PyTorch::
+
+        ModuleList(
+          (0-2): 3 x Linear(in_features=4, out_features=4, bias=True)
+          (3): ReLU()
+        )
+        """
+        lines, start = [], 0
+        for text, run in itertools.groupby(repr(module) for module in self):
+            count = len(list(run))
+            where = f"{start}-{start + count - 1}): {count} x " if count > 1 else f"{start}): "
+            lines.append("(" + where + text.replace("\n", "\n  "))
+            start += count
+        body = "\n  " + "\n  ".join(lines) + "\n" if lines else ""
+        return f"{type(self).__name__}({body})"

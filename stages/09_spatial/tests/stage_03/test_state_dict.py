@@ -86,7 +86,7 @@ def test_buffers_round_trip():
 
 
 @pytest.mark.points(
-    2, hint="collect missing and unexpected keys, then raise RuntimeError listing them"
+    2, hint="one RuntimeError with 'Missing key(s) ...' and 'Unexpected key(s) ...' lines"
 )
 def test_load_rejects_missing_and_unexpected_keys():
     """strict loading names every missing and unexpected key; strict=False returns them."""
@@ -101,7 +101,9 @@ def test_load_rejects_missing_and_unexpected_keys():
     assert (missing, unexpected) == (["2.bias"], ["2.scale"])
 
 
-@pytest.mark.points(2, hint="compare every value's shape with the parameter's before copying")
+@pytest.mark.points(
+    2, hint="check every shape before copying; 'size mismatch for <key>: ...' names both shapes"
+)
 def test_load_rejects_wrong_shapes_and_changes_nothing():
     """A shape mismatch is an error naming the key and both shapes, and nothing is copied."""
     model = mlp([3, 4, 2], seed=0)

@@ -112,7 +112,9 @@ def test_broadcasting_is_undone_in_the_gradient(data):
     assert_close(y.grad, np.full(shape_b, copies / max(b.size, 1)))
 
 
-@pytest.mark.points(3, hint="tinytorch.autograd.set_grad_enabled saves and restores the mode")
+@pytest.mark.points(
+    3, hint="_GradMode.__enter__ saves the mode, then switches; __exit__ restores it"
+)
 def test_no_grad_stops_recording():
     """Under no_grad results do not require grad, have no grad_fn, and the mode is restored."""
     x = tt.tensor([1.0, 2.0], requires_grad=True)
@@ -130,7 +132,7 @@ def test_no_grad_stops_recording():
     assert_close(x.grad, np.full(2, 2.0, np.float32))
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(2, hint="__exit__ restores the saved mode even when the block raised")
 def test_grad_modes_work_as_decorators_and_survive_errors():
     """no_grad and set_grad_enabled work as decorators and restore the mode after an error."""
 
@@ -174,7 +176,9 @@ def test_detach_cuts_the_graph_but_shares_data():
     assert_close(x.grad, np.array([1.0, 2.0, 3.0], np.float32))
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(
+    3, hint="a result requires grad iff an input does; requires_grad_(False) on a non-leaf raises"
+)
 def test_requires_grad_propagates_like_pytorch():
     """A result requires grad iff an input does; requires_grad_() sets it on leaves only."""
     a = tt.tensor([1.0, 2.0])
@@ -195,7 +199,9 @@ def test_requires_grad_propagates_like_pytorch():
     assert b.grad is None
 
 
-@pytest.mark.points(3, hint="check gradient is None and the size is not 1 before anything else")
+@pytest.mark.points(
+    3, hint="no gradient= and more than one element: say only a scalar can, name the shape"
+)
 def test_backward_on_a_non_scalar_needs_a_gradient():
     """backward() on a non-scalar needs gradient= (else a RuntimeError that explains why)."""
     x = tt.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -208,7 +214,9 @@ def test_backward_on_a_non_scalar_needs_a_gradient():
         y.backward(gradient=tt.ones(2))
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1, hint="Tensor.backward first checks requires_grad and says it does not require grad"
+)
 def test_backward_without_requires_grad_explains_itself():
     """backward() on a tensor that does not require grad raises RuntimeError saying so."""
     x = tt.tensor([2.0], requires_grad=True)

@@ -92,7 +92,7 @@ def test_adamw_matches_the_update_rule(case):
     assert_close(p, expected.astype(np.float32), rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(2, hint="divide m by 1 - beta1**t and v by 1 - beta2**t, with t = 1 first")
 @given(float_arrays(shapes(min_dims=1, max_dims=2, max_side=5), min_value=0.5, max_value=10))
 def test_first_adam_step_moves_each_weight_by_lr(g):
     """Bias correction makes Adam's first step lr * sign(g), whatever the gradient's scale."""
@@ -132,7 +132,9 @@ def test_adam_is_in_place_and_keeps_float32(cls):
     assert_close(p.grad, grad_before)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="the checks are given; it ends with one step: bias-corrected, it moves p by lr"
+)
 def test_adam_rejects_invalid_hyper_parameters():
     """Betas outside [0, 1), a negative lr, eps or weight decay are refused, naming the value."""
     p = tt.tensor([1.0], requires_grad=True)

@@ -91,7 +91,9 @@ def test_read_idx_parses_every_type(array):
     np.testing.assert_array_equal(parsed, array)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1, hint="check magic, type code and byte count before reshaping; see the HINT's wording"
+)
 def test_read_idx_rejects_malformed_files():
     """A bad magic number, an unknown type code, and missing or extra bytes raise ValueError."""
     good = idx_bytes(np.arange(6, dtype=np.uint8).reshape(2, 3))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinytorch import dtypes
+from tinytorch.errors import ShapeError
 from tinytorch.nn.conv import _positive_int
 from tinytorch.nn.module import Module
 from tinytorch.nn.parameter import Parameter
@@ -43,21 +44,21 @@ def batch_norm(
     """
     if not isinstance(input, Tensor) or input.ndim < 2:
         shape = getattr(input, "shape", type(input).__name__)
-        raise ValueError(
+        raise ShapeError(
             f"batch_norm expects an input (N, C, ...) with at least 2 dims, got {shape}"
         )
     channels = input.shape[1]
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):  # fmt: skip
         if t is not None and tuple(t.shape) != (channels,):
-            raise ValueError(
+            raise ShapeError(
                 f"batch_norm: {name} must have shape ({channels},) for an input with {channels} "
                 f"channels (shape {input.shape}), got {tuple(t.shape)}"
             )
     if training:
         count = input.data.size // max(channels, 1)
         if count < 2:
-            raise ValueError(
+            raise ShapeError(
                 f"batch_norm: expected more than 1 value per channel when training, got input "
                 f"of shape {input.shape}: the variance of one value is undefined"
             )
@@ -120,11 +121,11 @@ class _BatchNorm(Module):
         """Normalise ``input`` with batch statistics (training) or running ones (evaluation)."""
         if not isinstance(input, Tensor) or input.ndim not in self._ranks:
             shape = getattr(input, "shape", type(input).__name__)
-            raise ValueError(
+            raise ShapeError(
                 f"{type(self).__name__} expects {self._expected} input, got shape {shape}"
             )
         if input.shape[1] != self.num_features:
-            raise ValueError(
+            raise ShapeError(
                 f"{type(self).__name__}({self.num_features}) expects {self.num_features} "
                 f"channels (dim 1), got input of shape {input.shape}"
             )

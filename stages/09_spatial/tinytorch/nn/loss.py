@@ -14,14 +14,20 @@ default). The module classes (``nn.CrossEntropyLoss()`` ...) store the options a
 Why logits and ``log_softmax`` rather than ``softmax`` and ``log``: ``softmax`` of a logit of
 1000 overflows ``exp`` in float32, and ``log`` of a probability that rounded to 0 is ``-inf``.
 ``log_softmax`` never forms either, so the loss stays finite for any logits.
+
+Every option after ``weight`` is keyword-only. PyTorch's positional slots there still hold the
+deprecated ``size_average`` and ``reduce``, so ``cross_entropy(x, y, w, None, 3)`` would mean
+different things in the two libraries; by name (``ignore_index=3``) it means the same.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 
+from tinytorch.errors import ShapeError
 from tinytorch.nn import functional as F
 from tinytorch.nn.module import Module
 from tinytorch.ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits
@@ -54,7 +60,7 @@ def _same_dtype(t: Tensor, dtype) -> Tensor:
 
 def _check_same_shape(fn: str, input: Tensor, target: Tensor) -> None:
     if input.shape != target.shape:
-        raise ValueError(f"{fn}: target shape {target.shape} must equal input shape {input.shape}")
+        raise ShapeError(f"{fn}: target shape {target.shape} must equal input shape {input.shape}")
 
 
 def _class_weight(weight, num_classes: int, dtype) -> np.ndarray | None:
@@ -63,7 +69,7 @@ def _class_weight(weight, num_classes: int, dtype) -> np.ndarray | None:
         return None
     weight = np.asarray(weight.data if isinstance(weight, Tensor) else weight)
     if weight.shape != (num_classes,):
-        raise ValueError(
+        raise ShapeError(
             f"weight must hold one value per class, shape ({num_classes},), got {weight.shape}"
         )
     return weight.astype(dtype)
@@ -82,11 +88,11 @@ def _class_indices(fn: str, input: Tensor, target: Tensor, ignore_index: int) ->
             f"shape {input.shape}"
         )
     if input.ndim == 0:
-        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
+        raise ShapeError(f"{fn}: input must have a class dimension, got a 0-d tensor")
     class_dim = 0 if input.ndim == 1 else 1
     expected = input.shape[:class_dim] + input.shape[class_dim + 1 :]
     if target.shape != expected:
-        raise ValueError(
+        raise ShapeError(
             f"{fn}: input of shape {input.shape} needs a target of shape {expected}, "
             f"got {target.shape}"
         )
@@ -99,6 +105,18 @@ def _class_indices(fn: str, input: Tensor, target: Tensor, ignore_index: int) ->
             f"in [0, {classes - 1}] for {classes} classes (or equal ignore_index={ignore_index})"
         )
     return ids
+
+
+def _weighted_mean(total: Tensor, weight_sum: float) -> Tensor:
+    """``total / weight_sum``, the 'mean' of a loss with class weights or ignored targets.
+
+    When every target is ignored the sum of weights is 0: the loss is nan, as in PyTorch, but
+    its gradient is 0 (``total`` is a sum of zeroed terms), so one batch of padding cannot
+    put nan into every parameter.
+    """
+    if weight_sum == 0:
+        return total + math.nan
+    return total / weight_sum
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
@@ -168,8 +186,7 @@ def nll_loss(
         return losses.reshape(ids.shape)
     if reduction == "sum":
         return losses.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):  # all ignored: nan, as PyTorch
-        return losses.sum() / float(w.sum())
+    return _weighted_mean(losses.sum(), float(w.sum()))
 
 
 def cross_entropy(
@@ -200,7 +217,7 @@ def cross_entropy(
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing!r}")
     input, target = _to_float(_as_tensor(input, "input")), _as_tensor(target, "target")
     if input.ndim == 0:
-        raise ValueError("cross_entropy: input must have a class dimension, got a 0-d tensor")
+        raise ShapeError("cross_entropy: input must have a class dimension, got a 0-d tensor")
     class_dim = 0 if input.ndim == 1 else 1
     classes = input.shape[class_dim]
     probabilities = target.shape == input.shape
@@ -232,8 +249,7 @@ def cross_entropy(
     if reduction == "mean":
         ids = np.where(kept, target.data, 0)
         counted = (weight[ids] if weight is not None else np.ones(ids.shape, input.dtype)) * kept
-        with np.errstate(divide="ignore", invalid="ignore"):
-            smooth = smooth.sum() / float(counted.sum())
+        smooth = _weighted_mean(smooth.sum(), float(counted.sum()))
     else:
         smooth = _reduce(smooth, reduction)
     return nll * (1.0 - label_smoothing) + smooth * (label_smoothing / classes)
@@ -278,8 +294,8 @@ def binary_cross_entropy_with_logits(
     _check_same_shape("binary_cross_entropy_with_logits", input, target)
     if pos_weight is not None:
         pos_weight = np.asarray(pos_weight.data if isinstance(pos_weight, Tensor) else pos_weight)
-        if np.broadcast_shapes(pos_weight.shape, input.shape) != input.shape:
-            raise ValueError(
+        if not _broadcasts_to(pos_weight.shape, input.shape):
+            raise ShapeError(
                 f"pos_weight of shape {pos_weight.shape} must broadcast to the input's shape "
                 f"{input.shape} (one weight per class, along the last dimension)"
             )
@@ -295,15 +311,19 @@ def _weighted(loss: Tensor, weight, fn: str) -> Tensor:
     if weight is None:
         return loss
     weight = _same_dtype(_as_tensor(weight, "weight"), loss.dtype)
-    try:
-        ok = np.broadcast_shapes(weight.shape, loss.shape) == loss.shape
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ValueError(
+    if not _broadcasts_to(weight.shape, loss.shape):
+        raise ShapeError(
             f"{fn}: weight of shape {weight.shape} must broadcast to the input's shape {loss.shape}"
         )
     return loss * weight
+
+
+def _broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether an array of ``shape`` broadcasts to ``target`` without growing it."""
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
 
 
 # ---------------------------------------------------------------------- loss modules

@@ -39,7 +39,8 @@ def clip_grad_norm_(
     The global norm treats every gradient as one long vector:
     ``total = norm([norm(g1), norm(g2), ...])`` with the p-norm ``norm_type`` (``inf`` for
     the largest absolute value). When ``total > max_norm`` every gradient is multiplied by
-    ``max_norm / (total + 1e-6)``, as in PyTorch.
+    ``max_norm / (total + 1e-6)``, as in PyTorch; a nan norm makes every gradient nan, so a
+    broken step cannot pass for a good one.
 
     ``error_if_nonfinite=True`` raises instead of clipping when the norm is inf or nan.
     ``foreach`` is accepted for PyTorch compatibility (NumPy has one code path).
@@ -65,9 +66,10 @@ def clip_grad_norm_(
             f"the total norm of order {norm_type} of the gradients is {total}; set "
             "error_if_nonfinite=False to clip anyway"
         )
-    coefficient = min(1.0, max_norm / (total + 1e-6))
-    for g in grads:
-        g *= coefficient
+    coefficient = max_norm / (total + 1e-6)
+    if not coefficient >= 1.0:  # also when the norm is nan: nan gradients say the step broke
+        for g in grads:
+            g *= coefficient
     return Tensor(np.asarray(total, dtype=grads[0].dtype))
 
 

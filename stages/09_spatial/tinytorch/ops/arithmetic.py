@@ -77,7 +77,9 @@ class Pow(Function):
         a, b = self.inputs
         grad_a = grad_b = None
         if self.needs_input_grad[0]:
-            grad_a = unbroadcast(grad * b * a ** (b - 1), a.shape)
+            with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1, masked below
+                slope = np.where(b == 0, 0, b * a ** (b - 1)).astype(a.dtype, copy=False)
+            grad_a = unbroadcast(grad * slope, a.shape)
         if self.needs_input_grad[1]:
             # log(a) is real only for a > 0. At a == 0 the output a**b is 0 (for b > 0), so
             # the product is taken as 0, as PyTorch does; for a < 0 it is nan.
