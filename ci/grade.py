@@ -22,13 +22,17 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "ci" / "manifest.json"
 GRADE_DIR = ".grade"
+#: How a stub announces itself: NotImplementedError("stage 03: Linear.forward: ...").
+_STUB = re.compile(r"NotImplementedError: stage \d+: ([\w.]+)")
 
 
 # ----------------------------------------------------------------------------- integrity
@@ -229,8 +233,7 @@ def render_terminal(g: Grade, color: bool = False) -> str:
             f"  {t['earned']:>2}/{t['points']:<2} {mark}  {t['name']:<{width}}  {style(t['doc'], '2')}"
         )
         if not ok:
-            if t["message"]:
-                lines.append(f"         {t['message']}")
+            lines += [f"         {line}" for line in t["message"].splitlines()]
             for example_line in t["falsifying_example"].splitlines()[:8]:
                 lines.append(style(f"         {example_line}", "33"))
             if t["hint"]:
@@ -267,7 +270,20 @@ def next_step(g: Grade) -> str:
         return "Next: make the failing regression checks pass again."
     if failure is None:
         return "Next: run the full stage session; some graded tests did not run."
-    return f"Next: make {failure['name']} pass. Run it alone with\n  pytest '{failure['nodeid']}'"
+    run_alone = f"Run one test alone, with its full traceback:\n  pytest '{failure['nodeid']}'"
+    blocking = Counter(
+        match.group(1)
+        for t in g.tests
+        if t["outcome"] != "passed" and (match := _STUB.search(t["message"]))
+    )
+    if blocking:
+        stub, count = blocking.most_common(1)[0]
+        failing = sum(t["outcome"] != "passed" for t in g.tests)
+        return (
+            f"Next: implement {stub}: {count} of the {failing} failing tests stop at its stub "
+            f"(the README's hints give the order of work).\n{run_alone}"
+        )
+    return f"Next: make {failure['name']} pass. {run_alone}"
 
 
 def render_summary(g: Grade) -> str:
@@ -286,7 +302,13 @@ def render_summary(g: Grade) -> str:
     if failures:
         lines += ["", "### Failures", ""]
         for t in failures:
-            lines.append(f"**`{t['name']}`**: {t['message'] or t['outcome']}")
+            lines += [
+                f"**`{t['name']}`** ({t['outcome']}):",
+                "",
+                "```",
+                t["message"] or t["outcome"],
+                "```",
+            ]
             if t["falsifying_example"]:
                 lines += ["", "```", t["falsifying_example"], "```"]
             if t["hint"]:

@@ -134,7 +134,8 @@ def test_reports_show_failures_with_message_example_and_hint():
     assert "Stage 02 · Activations: 2/6 points" in text
     assert "NotImplementedError: stage 02: ReLU.forward" in text
     assert "x=array([0.5])," in text and "hint: look at ReLU.forward" in text
-    assert "Next: make test_a.py::test_b pass" in text
+    assert "Next: implement ReLU.forward: 1 of the 1 failing tests stop at its stub" in text
+    assert "pytest 'stages/02_activations/tests/stage_02/test_a.py::test_b'" in text
     summary = grader.render_summary(g)
     assert "| ✅ | `test_a.py::test_a` | 2/2 |" in summary
     assert "| ❌ | `test_a.py::test_b` | 0/4 |" in summary
@@ -234,3 +235,23 @@ def test_collection_errors_are_shown_to_the_learner():
     text = grader.render_terminal(g)
     assert "could not be collected" in text and "SyntaxError: invalid syntax" in text
     assert "### Tests that could not be collected" in grader.render_summary(g)
+
+
+def test_next_step_names_the_stub_that_blocks_most_tests_else_the_first_failure():
+    stub = "NotImplementedError: stage 02: {}: do it"
+    g = grader.grade(
+        make(
+            result("test_a", 2, "failed", message=stub.format("Sigmoid.forward")),
+            result("test_b", 2, "failed", message=stub.format("ReLU.forward")),
+            result("test_c", 2, "failed", message=stub.format("ReLU.forward")),
+        ),
+        STAGE,
+        [],
+    )
+    assert grader.next_step(g).startswith("Next: implement ReLU.forward: 2 of the 3 failing tests")
+    g = grader.grade(
+        make(result("test_a", 2, "passed"), result("test_b", 2, "failed", message="assert 1 == 2")),
+        STAGE,
+        [],
+    )
+    assert grader.next_step(g).startswith("Next: make test_a.py::test_b pass.")

@@ -135,3 +135,20 @@ def test_collection_errors_are_recorded_with_their_cause(tmp_path):
     (error,) = payload["collection_errors"]
     assert error["nodeid"].endswith("test_broken.py")
     assert "ModuleNotFoundError: No module named 'not_a_module_anywhere'" in error["message"]
+
+
+def test_messages_keep_the_lines_that_explain_a_mismatch(tmp_path):
+    graded = """
+    import pytest
+
+
+    @pytest.mark.points(1)
+    def test_words():
+        \"\"\"Needs the right words.\"\"\"
+        with pytest.raises(ValueError, match="shapes .* differ"):
+            raise ValueError("bad input")
+    """
+    _, payload = run(make_stage(tmp_path, graded))
+    message = by_name(payload)["test_words"]["message"]
+    assert message.startswith("AssertionError: Regex pattern did not match.")
+    assert "shapes .* differ" in message and "bad input" in message

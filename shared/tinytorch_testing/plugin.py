@@ -135,13 +135,18 @@ _FALSIFYING = re.compile(
 
 
 def _failure_details(report: pytest.TestReport) -> tuple[str, str]:
-    """A one-line message and Hypothesis's minimal failing example, if any."""
+    """The error message (up to four lines, without Hypothesis's notes) and Hypothesis's
+    minimal failing example, if any."""
     text = _ERROR_PREFIX.sub("", report.longreprtext or "")
     crash = getattr(report.longrepr, "reprcrash", None)
     message = crash.message if crash is not None else (text.strip().splitlines() or [""])[-1]
     example = _FALSIFYING.search(text)
-    first_line = message.strip().split("\n", 1)[0]
-    return first_line[:500], (example.group(1).strip()[:2000] if example else "")
+    lines = []
+    for line in message.strip().splitlines():
+        if not line.strip() or _FALSIFYING.match(line):
+            break  # Hypothesis appends its notes after the error itself
+        lines.append(line.rstrip())
+    return "\n".join(lines[:4])[:800], (example.group(1).strip()[:2000] if example else "")
 
 
 class _Recorder:

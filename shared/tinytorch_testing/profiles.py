@@ -24,6 +24,7 @@ settings.register_profile(
     deadline=None,
     database=None,
     print_blob=False,
+    report_multiple_bugs=False,  # one clear minimal example, not an ExceptionGroup
     phases=_QUIET_PHASES,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

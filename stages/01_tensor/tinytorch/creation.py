@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinytorch import dtypes
-from tinytorch.errors import ShapeError
+from tinytorch.errors import DTypeError, ShapeError
 from tinytorch.random import default_generator
 from tinytorch.tensor import Tensor
 
@@ -31,7 +31,7 @@ def _float_dtype(dtype) -> np.dtype:
 def _check_float(name: str, dtype) -> None:
     """Random floats need a floating dtype (PyTorch refuses randn(..., dtype=int64) too)."""
     if dtype is not None and dtypes.as_dtype(dtype).kind != "f":
-        raise TypeError(f"{name} draws floats: dtype must be a floating dtype, got {dtype}")
+        raise DTypeError(f"{name} draws floats: dtype must be a floating dtype, got {dtype}")
 
 
 def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:

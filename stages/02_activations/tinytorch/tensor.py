@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from tinytorch import dtypes
-from tinytorch.errors import ShapeError
+from tinytorch.errors import DTypeError, ShapeError
 from tinytorch.ops import arithmetic, elementwise, reduction
 from tinytorch.ops import shape as shape_ops
 
@@ -129,10 +129,11 @@ class Tensor:
     def numpy(self) -> np.ndarray:
         """The underlying NumPy array (shared, not copied, as in PyTorch).
 
-        Unlike PyTorch, this also works on a tensor that requires grad (PyTorch insists on
-        ``t.detach().numpy()``): tinytorch's array *is* the tensor's storage, always on the
-        CPU, so handing it out cannot surprise anyone. Writing into it bypasses autograd, so
-        do that only under ``no_grad()`` or on detached tensors.
+        Unlike PyTorch, this also works on a tensor that requires grad. PyTorch insists on
+        ``t.detach().numpy()`` to keep NumPy's writes out of its graph; here the graph keeps
+        its own copies of what backward needs, so *reading* the array is always safe (the
+        milestones read parameters this way). Writing into it bypasses autograd: do that only
+        under ``no_grad()`` or on detached tensors.
         """
         return self.data
 
@@ -150,8 +151,10 @@ class Tensor:
         return self.data.tolist()
 
     def to(self, dtype) -> Tensor:
-        """A copy converted to ``dtype`` (differentiable between float types)."""
-        return elementwise.Cast.apply(self, dtype=dtypes.as_dtype(dtype))
+        """A copy converted to ``dtype`` (differentiable between float types); the tensor
+        itself when it already has that dtype, as in PyTorch."""
+        dtype = dtypes.as_dtype(dtype)
+        return self if dtype == self.dtype else elementwise.Cast.apply(self, dtype=dtype)
 
     def float(self) -> Tensor:
         """Convert to float32."""
@@ -192,6 +195,15 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.item())
 
+    def __index__(self) -> int:
+        """A one-element integer tensor can index a list or size a range, as in PyTorch."""
+        if self.dtype.kind not in "biu":
+            raise DTypeError(f"only integer tensors can be used as an index, got {self.dtype}")
+        return int(self.item())
+
+    def __abs__(self) -> Tensor:
+        return self.abs()
+
     __hash__ = object.__hash__  # tensors are identified by identity, as in PyTorch
 
     def __repr__(self) -> str:
@@ -199,7 +211,7 @@ class Tensor:
             self.data,
             separator=", ",
             prefix="tensor(",
-            max_line_width=80,
+            max_line_width=79 + self.ndim,  # PyTorch's 80 (NumPy also counts the "]]")
             formatter={"float_kind": _float_formatter(self.data)},
         )
         extras = []
@@ -212,7 +224,7 @@ class Tensor:
             extras.append(f"grad_fn={grad_fn}")
         elif self.requires_grad:
             extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        return _with_suffixes("tensor(" + body, extras)
 
     # ------------------------------------------------------------------ arithmetic
 
@@ -319,6 +331,38 @@ class Tensor:
 
     def __ge__(self, other) -> Tensor:
         return self._compare(np.greater_equal, other)
+
+    # & | ^ ~ combine masks (bitwise for integers); like comparisons, not differentiable.
+
+    def _logical(self, ufunc, other) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        kinds = (self.dtype.kind, np.asarray(other).dtype.kind)
+        if not all(kind in "biu" for kind in kinds):
+            raise DTypeError(
+                f"{ufunc.__name__} needs bool or integer tensors, got {self.dtype} and "
+                f"{np.asarray(other).dtype}"
+            )
+        try:
+            return Tensor._wrap(ufunc(self.data, other))
+        except ValueError:
+            raise ShapeError(
+                f"cannot combine shapes {self.shape} and {np.shape(other)}: they do not broadcast"
+            ) from None
+
+    def __and__(self, other) -> Tensor:
+        return self._logical(np.bitwise_and, other)
+
+    def __or__(self, other) -> Tensor:
+        return self._logical(np.bitwise_or, other)
+
+    def __xor__(self, other) -> Tensor:
+        return self._logical(np.bitwise_xor, other)
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__  # (all three commute)
+
+    def __invert__(self) -> Tensor:
+        """``~mask`` flips a bool mask (and the bits of an integer tensor)."""
+        return self._logical(lambda a, _: np.invert(a), 0)
 
     # ------------------------------------------------------------------ elementwise
 
@@ -494,11 +538,47 @@ class Tensor:
     def __setitem__(self, index, value) -> None:
         """``x[index] = value``: write into the array in place.
 
-        Under autograd (stage 05) any tensor that requires grad refuses the write, computed
-        ones included: PyTorch can record in-place writes into the graph, tinytorch keeps
-        its graph simple and asks for ``no_grad()`` (or ``t.data``) instead.
+        Under autograd (stage 05) the write is refused while gradients are recorded and it
+        involves a tensor that requires grad, computed ones included: PyTorch can record
+        in-place writes into the graph, tinytorch keeps its graph simple and asks for
+        ``no_grad()`` (or ``t.data``) instead.
         """
         self.data[_index_arrays(index)] = value.data if isinstance(value, Tensor) else value
+
+    # ------------------------------------------------------------------ in-place arithmetic
+
+    def __iadd__(self, other) -> Tensor:
+        return self._in_place(Tensor.__add__, other, "+=")
+
+    def __isub__(self, other) -> Tensor:
+        return self._in_place(Tensor.__sub__, other, "-=")
+
+    def __imul__(self, other) -> Tensor:
+        return self._in_place(Tensor.__mul__, other, "*=")
+
+    def __itruediv__(self, other) -> Tensor:
+        return self._in_place(Tensor.__truediv__, other, "/=")
+
+    def _in_place(self, op, other, symbol: str) -> Tensor:
+        """``x += y`` and friends write the result into x's own array, as in PyTorch, so every
+        reference to x sees it: ``p -= lr * p.grad`` updates the model's parameter ``p``.
+
+        x keeps its shape and dtype: a result that would need a larger shape, or a higher
+        category (an integer x += a float), is an error rather than a silent change.
+        """
+        result = op(self, other)
+        if result.shape != self.shape:
+            raise ShapeError(
+                f"x {symbol} y in place: the result has shape {result.shape} but x has shape "
+                f"{self.shape}, and an in-place result keeps x's shape"
+            )
+        if dtypes.category(result.dtype) > dtypes.category(self.dtype):
+            raise DTypeError(
+                f"x {symbol} y in place: the result is {result.dtype}, which cannot be stored "
+                f"in x of dtype {self.dtype}"
+            )
+        self.data[...] = result.data
+        return self
 
     # ------------------------------------------------------------------ activations
 
@@ -620,9 +700,9 @@ def _values_and_indices(t: Tensor, arg_reduce, dim, keepdim, axis, keepdims) -> 
             "max/min take a dim (an int), got a Tensor; tinytorch has no elementwise "
             "max(a, b): use a.clip(min=b) for the maximum of two tensors"
         )
-    dim, keepdim = _reduction_args(t, dim, keepdim, axis, keepdims)
-    if isinstance(dim, tuple):
+    if isinstance(dim, (tuple, list)) or isinstance(axis, (tuple, list)):
         raise TypeError(f"max/min take a single dim, got {dim}; use amax/amin for several")
+    dim, keepdim = _reduction_args(t, dim, keepdim, axis, keepdims)
     if t.ndim == 0:  # dim 0 of a scalar: the scalar itself, at index 0
         return ValuesIndices(t[()], Tensor._wrap(np.zeros((), dtype=dtypes.int64)))
     index = arg_reduce(t, dim, keepdim=True).data
@@ -632,6 +712,20 @@ def _values_and_indices(t: Tensor, arg_reduce, dim, keepdim, axis, keepdims) -> 
     if not keepdim:
         values, index = values.squeeze(dim), index.squeeze(dim)
     return ValuesIndices(values, Tensor._wrap(index))
+
+
+def _with_suffixes(text: str, suffixes: list[str]) -> str:
+    """Close a repr: ``, dtype=...`` and friends go on the last line, or on a new line of
+    their own when that line would pass 80 characters, as PyTorch prints them."""
+    line = len(text) - text.rfind("\n") + 1  # PyTorch's measure of the current line
+    for suffix in suffixes:
+        if line + len(suffix) + 2 > 80:
+            text += ",\n" + " " * len("tensor(") + suffix
+            line = len("tensor(") + len(suffix)
+        else:
+            text += ", " + suffix
+            line += len(suffix) + 2
+    return text + ")"
 
 
 def _float_formatter(data: np.ndarray):
@@ -650,7 +744,11 @@ def _float_formatter(data: np.ndarray):
         style = "%.4e"
     elif np.all(values == np.round(values)):
         style, dot = "%.0f", "."
-    width = int(np.char.str_len(np.char.mod(style, values)).max(initial=0)) + len(dot)
+    # The widest entry has the largest or the smallest magnitude (the latter for exponents
+    # like e-100), with or without a sign: four candidates instead of formatting them all.
+    extremes = [side for side in (values[values > 0], values[values < 0]) if side.size]
+    candidates = [v for side in extremes for v in (side.min(), side.max())]
+    width = max((len(style % v) for v in candidates), default=0) + len(dot)
 
     def format_one(value) -> str:
         text = style % value + (dot if np.isfinite(value) else "")

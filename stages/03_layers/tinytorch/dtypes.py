@@ -59,8 +59,8 @@ def as_dtype(dtype) -> np.dtype:
 _CATEGORY = {"b": 0, "i": 1, "u": 1, "f": 2}
 
 
-def _category(dtype: np.dtype) -> int:
-    """The rung of ``dtype`` on the bool < integer < float ladder."""
+def category(dtype: np.dtype) -> int:
+    """The rung of ``dtype`` on the bool < integer < float ladder (0, 1 or 2)."""
     return _CATEGORY[dtype.kind]
 
 
@@ -68,7 +68,7 @@ def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
     """The result dtype of a binary op on two tensors, by PyTorch's rule."""
     if a == b:
         return a
-    ca, cb = _category(a), _category(b)
+    ca, cb = category(a), category(b)
     if ca != cb:
         return a if ca > cb else b
     return np.promote_types(a, b)
@@ -85,7 +85,7 @@ def promote_operands(a: np.dtype, a_ndim: int, b: np.dtype, b_ndim: int) -> np.d
     if (a_ndim == 0) == (b_ndim == 0):
         return promote_types(a, b)
     dimensioned, zero_dim = (b, a) if a_ndim == 0 else (a, b)
-    return zero_dim if _category(zero_dim) > _category(dimensioned) else dimensioned
+    return zero_dim if category(zero_dim) > category(dimensioned) else dimensioned
 
 
 def scalar_result_type(tensor: np.dtype, scalar) -> np.dtype:
@@ -96,6 +96,6 @@ def scalar_result_type(tensor: np.dtype, scalar) -> np.dtype:
         kind = 1
     else:
         kind = 2
-    if kind <= _category(tensor):
+    if kind <= category(tensor):
         return tensor
     return default_float if kind == 2 else int64

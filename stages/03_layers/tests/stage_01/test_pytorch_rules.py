@@ -83,7 +83,7 @@ def test_reductions_keep_pytorch_shapes(a):
 @pytest.mark.points(1, hint="PyTorch prints size=(2, 0) for empty tensors, and 1.0000e+10")
 def test_repr_of_empty_scientific_and_non_finite_values():
     """repr follows PyTorch for empty tensors (size=), values needing scientific notation,
-    whole numbers next to inf and nan, and a 0-d int."""
+    whole numbers next to inf and nan, a 0-d int, and a dtype= that does not fit the line."""
     assert repr(tt.zeros(2, 0)) == "tensor([], size=(2, 0))"
     assert repr(tt.zeros(0)) == "tensor([])"
     assert repr(tt.tensor([1e10, 1.0])) == "tensor([1.0000e+10, 1.0000e+00])"
@@ -91,3 +91,47 @@ def test_repr_of_empty_scientific_and_non_finite_values():
     assert repr(tt.tensor([float("nan"), 1.0])) == "tensor([nan, 1.])"
     assert repr(tt.tensor([float("inf"), -2.5])) == "tensor([    inf, -2.5000])"
     assert repr(tt.tensor(7)) == "tensor(7)"
+    assert repr(tt.arange(8, dtype=tt.float64) * 1.5) == (
+        "tensor([ 0.0000,  1.5000,  3.0000,  4.5000,  6.0000,  7.5000,  9.0000, 10.5000],\n"
+        "       dtype=tinytorch.float64)"
+    )
+
+
+@pytest.mark.points(1, hint="x -= y must write into x.data[...], not rebind x to a new tensor")
+@given(float_arrays(shapes(min_dims=1)), float_arrays(shapes(max_dims=0)))
+def test_in_place_operators_write_into_the_tensor(a, b):
+    """x += y, -=, *= and /= change x itself (every reference sees it), as in PyTorch, and
+    keep x's shape and dtype: a bigger result shape or an int x += 0.5 is an error."""
+    x = tt.tensor(a)
+    alias = x
+    x -= tt.tensor(b)
+    x *= 2
+    x += 1.5
+    x /= 4
+    assert x is alias
+    assert_close(alias, ((a - b) * 2 + np.float32(1.5)) / 4)
+    with pytest.raises(ShapeError, match="shape"):
+        x += tt.ones(2, *a.shape)
+    counts = tt.tensor([1, 2])
+    counts *= 3
+    assert_close(counts, np.array([3, 6]))
+    with pytest.raises(TypeError, match="int64"):
+        counts += 0.5
+
+
+@pytest.mark.points(1, hint="comparisons give bool masks; & | ^ ~ combine them elementwise")
+@given(float_arrays(shapes()), float_arrays(shapes()))
+def test_masks_combine_with_logical_operators(a, b):
+    """(x > 0) & (x < 1), |, ^ and ~ on bool masks match NumPy; abs(x) is x.abs(); a
+    one-element integer tensor works as a list index; & on floats is a TypeError."""
+    x = tt.tensor(a)
+    assert_close((x > 0) & (x < 1), (a > 0) & (a < 1))
+    assert_close((x > 0) | (x < -1), (a > 0) | (a < -1))
+    assert_close((x > 0) ^ True, (a > 0) ^ True)
+    assert_close(~(x > 0), ~(a > 0))
+    assert_close(abs(x), np.abs(a))
+    y = tt.tensor(b)
+    position = (y > 0).long().sum()
+    assert list(range(b.size + 1))[position] == int(np.sum(b > 0))
+    with pytest.raises(TypeError, match="bool or integer"):
+        x & (x > 0)

@@ -23,13 +23,14 @@ from tinytorch.nn.loss import (
 )
 
 
-def relu(input: Tensor) -> Tensor:
-    """max(x, 0) elementwise."""
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0) elementwise. ``inplace`` is accepted for PyTorch compatibility; a new tensor
+    is always returned."""
     return activation.ReLU.apply(input)
 
 
-def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """x where x > 0, else ``negative_slope * x``."""
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x where x > 0, else ``negative_slope * x`` (``inplace`` is accepted, as in :func:`relu`)."""
     return activation.LeakyReLU.apply(_to_float(input), negative_slope=negative_slope)
 
 

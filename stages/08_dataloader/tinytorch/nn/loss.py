@@ -27,7 +27,7 @@ import warnings
 
 import numpy as np
 
-from tinytorch.errors import ShapeError
+from tinytorch.errors import DTypeError, ShapeError
 from tinytorch.nn import functional as F
 from tinytorch.nn.module import Module
 from tinytorch.ops.loss import BinaryCrossEntropy, BinaryCrossEntropyWithLogits
@@ -82,7 +82,7 @@ def _class_indices(fn: str, input: Tensor, target: Tensor, ignore_index: int) ->
     has the input's shape without it, e.g. input (N, C, H, W) and target (N, H, W).
     """
     if target.dtype.kind not in "iu":
-        raise TypeError(
+        raise DTypeError(
             f"{fn}: class-index targets must be an integer tensor (int64), got dtype "
             f"{target.dtype}; for class probabilities pass a float target of the input's "
             f"shape {input.shape}"
@@ -222,7 +222,7 @@ def cross_entropy(
     classes = input.shape[class_dim]
     probabilities = target.shape == input.shape
     if probabilities and target.dtype.kind != "f":
-        raise TypeError(
+        raise DTypeError(
             f"cross_entropy: a target of the input's shape {input.shape} holds class "
             f"probabilities and must be float, got dtype {target.dtype}"
         )

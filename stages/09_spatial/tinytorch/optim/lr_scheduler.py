@@ -33,7 +33,10 @@ class LRScheduler:
     Args:
         optimizer: the optimizer whose groups' ``lr`` this scheduler sets.
         last_epoch: the index of the last epoch done; -1 starts a fresh schedule. To build a
-            scheduler mid-way, each group needs an ``initial_lr`` entry.
+            scheduler mid-way, each group needs an ``initial_lr`` entry, and construction
+            steps at once to epoch ``last_epoch + 1``, whose rates it sets. (PyTorch leaves
+            most rates as they are at that point, so its resumed schedule runs an epoch
+            late; to resume, prefer ``load_state_dict``, which is exact in both.)
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
@@ -62,7 +65,8 @@ class LRScheduler:
     chainable = True
 
     def step(self) -> None:
-        """Advance one epoch and write the new learning rates into the optimizer."""
+        """Advance one epoch and write the new learning rates into the optimizer (applied on
+        top of any change someone else made to them, so schedulers chain as in PyTorch)."""
         before = self.get_lr() if self.last_epoch >= 0 else list(self.base_lrs)
         self.last_epoch += 1
         after = self.get_lr()
