@@ -85,7 +85,7 @@ class Stage:
     summary: str
     modules: tuple[str, ...]
     milestones: tuple[str, ...]
-    systems: str | None
+    systems: tuple[str, ...]  # measurement scripts, as paths under solutions/
 
     @property
     def nn(self) -> str:
@@ -143,6 +143,14 @@ def load_manifest(root: Path) -> list[Stage]:
             raise BuildError(rel, None, f"{label}: tier must be one of {_TIERS}")
         if entry["ready"] and entry["points"] <= 0:
             raise BuildError(rel, None, f"{label}: a ready stage needs its points total (> 0)")
+        systems = entry.get("systems", [])
+        systems = [systems] if isinstance(systems, str) else systems
+        if not isinstance(systems, list) or not all(isinstance(s, str) and s for s in systems):
+            raise BuildError(
+                rel, None,
+                f"{label}: systems must be a path or a list of paths under solutions/, got "
+                f"{entry['systems']!r}",
+            )  # fmt: skip
         stages.append(
             Stage(
                 number=entry["number"],
@@ -155,7 +163,7 @@ def load_manifest(root: Path) -> list[Stage]:
                 summary=entry["summary"],
                 modules=tuple(entry["modules"]),
                 milestones=tuple(entry["milestones"]),
-                systems=entry.get("systems"),
+                systems=tuple(systems),
             )
         )
     return stages
@@ -536,7 +544,7 @@ class Generator:
                 owners[rel] = stage
         for stage in self.course.stages:
             wanted = [f"milestones/{name}.py" for name in stage.milestones]
-            wanted += [stage.systems] if stage.systems else []
+            wanted += stage.systems
             for rel in wanted:
                 if not (self.root / SOLUTIONS / rel).is_file():
                     raise BuildError(
@@ -621,11 +629,8 @@ class Generator:
                     f"{base}/milestones/{name}.py",
                     (self.root / SOLUTIONS / "milestones" / f"{name}.py").read_bytes(),
                 )
-            if earlier.systems:
-                self.add(
-                    f"{base}/{earlier.systems}",
-                    (self.root / SOLUTIONS / earlier.systems).read_bytes(),
-                )
+            for rel in earlier.systems:
+                self.add(f"{base}/{rel}", (self.root / SOLUTIONS / rel).read_bytes())
         if any(s.milestones for s in self.course.stages[: stage.number]):
             self.add(
                 f"{base}/milestones/__init__.py",

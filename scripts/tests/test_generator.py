@@ -291,6 +291,41 @@ def test_manifest_and_ownership_problems_are_reported(course):
         build(course)
 
 
+def test_systems_may_be_one_path_or_a_list_each_copied_to_its_stage_and_later_ones(course):
+    stage_1 = 'modules = ["tinytorch/__init__.py", "tinytorch/core.py"]\nmilestones = []\n'
+    stage_2 = 'modules = ["tinytorch/extra.py"]\nmilestones = []\n'
+    manifest = MANIFEST.replace(
+        stage_1, stage_1 + 'systems = ["systems/measure.py", "systems/core_cost.py"]\n'
+    ).replace(stage_2, stage_2 + 'systems = "systems/extra_cost.py"\n')
+    write(course, "solutions/stages.toml", manifest)
+    for name in ("measure", "core_cost", "extra_cost"):
+        write(course, f"solutions/systems/{name}.py", f"# {name}\n")
+    files = build(course)
+    stage_1_systems = {rel for rel in files if rel.startswith("stages/01_core/systems/")}
+    assert stage_1_systems == {
+        "stages/01_core/systems/__init__.py",
+        "stages/01_core/systems/measure.py",
+        "stages/01_core/systems/core_cost.py",
+    }
+    for name in ("measure", "core_cost", "extra_cost"):
+        assert files[f"stages/02_extra/systems/{name}.py"] == f"# {name}\n"
+
+    for bad in ("3", '["systems/measure.py", 3]', "{ path = 'systems/measure.py' }", '[""]'):
+        write(
+            course,
+            "solutions/stages.toml",
+            MANIFEST.replace(stage_1, f"{stage_1}systems = {bad}\n"),
+        )
+        with pytest.raises(
+            BuildError,
+            match=r"#1: systems must be a path or a list of paths under solutions/, got ",
+        ):
+            build(course)
+    write(course, "solutions/stages.toml", manifest.replace("core_cost", "nope"))
+    with pytest.raises(BuildError, match=r"stage 01 lists systems/nope\.py, which does not exist"):
+        build(course)
+
+
 def test_markers_in_tests_are_rejected(course):
     write(course, "solutions/tests/stage_01/test_core.py", "# BEGIN SOLUTION\n" + TEST_1)
     with pytest.raises(BuildError, match="tests must not contain solution markers"):

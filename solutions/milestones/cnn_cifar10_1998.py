@@ -15,11 +15,13 @@ The recipe (target: at least 75 % of the 10,000 test photos right):
   images randomly shifted (``RandomCrop(32, padding=4)``) and mirrored
   (``RandomHorizontalFlip``), so the network never sees the same photo twice;
 - **optimization**: SGD with Nesterov momentum 0.9, weight decay 5e-4, batches of 128, the
-  learning rate following a cosine from 0.05 to 0 over all steps, 15 epochs.
+  learning rate following a cosine from 0.05 to 0 over all steps, 15 epochs, run by your
+  ``Trainer`` (its scheduler stepped after every optimizer step).
 
 Everything runs on NumPy on the CPU, so a full run takes a long time: the script prints its
-throughput and the measured time of every epoch. Get the data once (about 170 MB), then run it
-from the stage folder::
+throughput every few steps, and the Trainer each epoch's loss, accuracies (``val_`` on the test
+photos) and measured time. Get the data once (about 170 MB), then run it from the stage
+folder::
 
     python -m milestones.cnn_cifar10_1998 --root ~/data --download   # fetch, then train
     python -m milestones.cnn_cifar10_1998 --root ~/data              # ~/data/cifar-10-batches-py/
@@ -30,6 +32,7 @@ from the stage folder::
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import time
@@ -37,9 +40,11 @@ import time
 import numpy as np
 
 import tinytorch as tt
+from milestones.mlp_1986 import epoch_records
 from tinytorch import nn, optim
 from tinytorch.data import DataLoader, transforms
 from tinytorch.datasets import CIFAR10
+from tinytorch.training import Trainer, accuracy
 
 #: The test accuracy the full recipe is built to reach.
 TARGET = 0.75
@@ -79,15 +84,32 @@ def load(root, download: bool = False, checksums=None):
     return train, test
 
 
-def accuracy(model: nn.Module, loader: DataLoader) -> float:
-    """The fraction of ``loader``'s samples whose highest score is the true class."""
-    model.eval()
-    correct = seen = 0
-    with tt.no_grad():
-        for images, labels in loader:
-            correct += int((model(images).argmax(dim=1) == labels).numpy().sum())
+class Steps:
+    """The training batches of each epoch, cut after ``steps`` of them, with a progress line
+    every ``log_every`` steps: a CIFAR-10 epoch takes minutes, too long to wait in silence for
+    the Trainer's line at its end."""
+
+    def __init__(self, loader: DataLoader, steps: int, epochs: int, log_every: int, log) -> None:
+        self.loader, self.steps, self.epochs = loader, steps, epochs
+        self.log_every, self.log = log_every, log
+        self.epoch = 0
+
+    def __len__(self) -> int:
+        return self.steps
+
+    def __iter__(self):
+        self.epoch += 1
+        start, seen = time.perf_counter(), 0
+        batches = itertools.islice(self.loader, self.steps)
+        for step, (images, labels) in enumerate(batches, start=1):
+            yield images, labels  # the Trainer takes its step before it asks for the next batch
             seen += len(labels)
-    return correct / seen
+            if step % self.log_every == 0 or step == self.steps:
+                rate = seen / (time.perf_counter() - start)
+                self.log(
+                    f"epoch {self.epoch}/{self.epochs} step {step:>4}/{self.steps}  "
+                    f"{rate:.0f} images/s"
+                )
 
 
 def run(
@@ -102,56 +124,28 @@ def run(
     start = time.perf_counter()
     train_set, test_set = load(root, download, checksums)
     model = vgg_small()
-    loss_fn = nn.CrossEntropyLoss()
     optimizer = optim.SGD(
         model.parameters(), lr=LEARNING_RATE, momentum=0.9, nesterov=True, weight_decay=5e-4
     )
     train_loader = DataLoader(train_set, batch_size, shuffle=True, drop_last=True, seed=seed)
-    test_loader = DataLoader(test_set, batch_size=256)
     steps = min(len(train_loader), max_steps or len(train_loader))
-    schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(epochs * steps, 1))
+    trainer = Trainer(
+        model, optimizer, nn.CrossEntropyLoss(),
+        scheduler=optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(epochs * steps, 1)),
+        scheduler_interval="step", metrics={"accuracy": accuracy}, log=log,
+    )  # fmt: skip
     params = sum(p.numel() for p in model.parameters())
     log(
         f"milestone 1998 on CIFAR-10: {len(train_set)} training and {len(test_set)} test "
         f"images of 3x32x32, a VGG-style CNN with {params} parameters, {steps} steps per epoch"
     )
-    history = []
-    for epoch in range(1, epochs + 1):
-        model.train()
-        epoch_start = time.perf_counter()
-        loss_sum = correct = seen = 0
-        for step, (images, labels) in enumerate(train_loader, start=1):
-            scores = model(images)
-            loss = loss_fn(scores, labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            loss_sum += loss.item() * len(labels)
-            correct += int((scores.argmax(dim=1) == labels).numpy().sum())
-            seen += len(labels)
-            if step % log_every == 0 or step == steps:
-                rate = seen / (time.perf_counter() - epoch_start)
-                log(
-                    f"epoch {epoch}/{epochs} step {step:>4}/{steps}  loss {loss_sum / seen:.4f}  "
-                    f"train acc {correct / seen:.2%}  {rate:.0f} images/s"
-                )
-            if step == steps:
-                break
-        record = {
-            "epoch": epoch,
-            "loss": loss_sum / seen,
-            "train_accuracy": correct / seen,
-            "test_accuracy": accuracy(model, test_loader),
-            "epoch_seconds": time.perf_counter() - epoch_start,
-            "seconds": time.perf_counter() - start,
-        }
-        history.append(record)
-        log(
-            f"epoch {epoch}/{epochs} done: test acc {record['test_accuracy']:.2%}, "
-            f"{record['epoch_seconds']:.1f} s this epoch, {record['seconds']:.1f} s in total"
-        )
-    final = history[-1]
+    trainer.fit(
+        Steps(train_loader, steps, epochs, log_every, log),
+        epochs,
+        val_data=DataLoader(test_set, batch_size=256),
+    )
+    history = epoch_records(trainer.history)
+    final = {**history[-1], "seconds": time.perf_counter() - start}
     verdict = "reached" if final["test_accuracy"] >= TARGET else "not reached"
     log(
         f"test accuracy {final['test_accuracy']:.2%} after {epochs} epochs in "

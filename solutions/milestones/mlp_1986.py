@@ -10,8 +10,9 @@ This script replays that result with everything you have built: the shipped digi
 (``datasets.Digits``), standardized with the training set's own mean and deviation
 (``transforms.Normalize``), served in seeded shuffled batches (``DataLoader``), a
 ``Linear -> ReLU -> Linear`` network, cross-entropy, ``AdamW`` and a cosine learning-rate
-schedule. Each epoch prints its loss and accuracies; the run ends by checking the target
-(97 % of the held-out test images right).
+schedule, trained by your ``Trainer`` (stage 07). Each epoch prints its loss and accuracies
+(the Trainer's ``val_`` values are measured on the test images); the run ends by checking the
+target (97 % of the held-out test images right).
 
 Run it from the stage folder::
 
@@ -35,6 +36,7 @@ import tinytorch as tt
 from tinytorch import nn, optim
 from tinytorch.data import DataLoader, transforms
 from tinytorch.datasets import MNIST, Digits
+from tinytorch.training import Trainer, accuracy
 
 #: The accuracy on held-out images the milestone must reach.
 TARGET = 0.97
@@ -80,15 +82,15 @@ def mlp(in_features: int, hidden: int, classes: int = 10) -> nn.Module:
     )
 
 
-def accuracy(model: nn.Module, loader: DataLoader) -> float:
-    """The fraction of ``loader``'s samples whose highest score is the true class."""
-    model.eval()
-    correct = seen = 0
-    with tt.no_grad():
-        for images, labels in loader:
-            correct += int((model(images).argmax(dim=1) == labels).numpy().sum())
-            seen += len(labels)
-    return correct / seen
+def epoch_records(history: dict[str, list]) -> list[dict]:
+    """The Trainer's history (one list per quantity) as one record per epoch.
+
+    The training loss is ``"loss"``; what the Trainer measured on its ``val_data`` (here the
+    held-out test images) is ``"test_loss"`` and ``"test_accuracy"``.
+    """
+    rename = {"train_loss": "loss", "val_loss": "test_loss", "val_accuracy": "test_accuracy"}
+    columns = {rename.get(key, key): values for key, values in history.items()}
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def run(
@@ -103,44 +105,24 @@ def run(
     train_set, test_set = load(name, root, download, checksums)
     image = train_set[0][0]
     model = mlp(image.numel(), config["hidden"])
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
     optimizer = optim.AdamW(model.parameters(), lr=config["lr"])
-    schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
-    train_loader = DataLoader(train_set, config["batch_size"], shuffle=True, seed=seed)
-    test_loader = DataLoader(test_set, batch_size=1024)
+    trainer = Trainer(
+        model, optimizer, nn.CrossEntropyLoss(label_smoothing=0.1),
+        scheduler=optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs),
+        metrics={"accuracy": accuracy}, log=log,
+    )  # fmt: skip
     params = sum(p.numel() for p in model.parameters())
     log(
         f"milestone 1986 on {name}: {len(train_set)} training and {len(test_set)} test images "
         f"of {tuple(image.shape)}, MLP {image.numel()}-{config['hidden']}-10 ({params} parameters)"
     )
-    log(f"{'epoch':>5} {'loss':>8} {'train acc':>10} {'test acc':>9} {'seconds':>8}")
-    history = []
-    for epoch in range(1, epochs + 1):
-        model.train()
-        loss_sum = correct = seen = 0
-        for images, labels in train_loader:
-            scores = model(images)
-            loss = loss_fn(scores, labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            loss_sum += loss.item() * len(labels)
-            correct += int((scores.argmax(dim=1) == labels).numpy().sum())
-            seen += len(labels)
-        schedule.step()
-        record = {
-            "epoch": epoch,
-            "loss": loss_sum / seen,
-            "train_accuracy": correct / seen,
-            "test_accuracy": accuracy(model, test_loader),
-            "seconds": time.perf_counter() - start,
-        }
-        history.append(record)
-        log(
-            f"{epoch:>5} {record['loss']:>8.4f} {record['train_accuracy']:>10.2%} "
-            f"{record['test_accuracy']:>9.2%} {record['seconds']:>8.1f}"
-        )
-    final = history[-1]
+    trainer.fit(
+        DataLoader(train_set, config["batch_size"], shuffle=True, seed=seed),
+        epochs,
+        val_data=DataLoader(test_set, batch_size=1024),
+    )
+    history = epoch_records(trainer.history)
+    final = {**history[-1], "seconds": time.perf_counter() - start}
     verdict = "reached" if final["test_accuracy"] >= TARGET else "MISSED"
     log(
         f"test accuracy {final['test_accuracy']:.2%} after {epochs} epochs in "

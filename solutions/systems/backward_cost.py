@@ -14,26 +14,14 @@ from __future__ import annotations
 
 import gc
 import itertools
-import statistics
-import time
 import tracemalloc
 
 import tinytorch as tt
 import tinytorch.nn.functional as F
+from systems.measure import median_seconds
 
 BATCH, SIZES = 256, (784, 512, 256, 10)  # a small MLP on MNIST-sized inputs
 REPEATS = 7
-
-
-def median_seconds(fn, repeats: int = REPEATS) -> float:
-    """Run ``fn`` once to warm up, then return the median of ``repeats`` timed runs."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def make_weights(sizes: tuple[int, ...]) -> list[tuple[tt.Tensor, tt.Tensor]]:
@@ -81,9 +69,9 @@ def main() -> None:
             w.grad = b.grad = None
         forward(x, targets, layers).backward()
 
-    t_eval = median_seconds(forward_no_grad)
-    t_forward = median_seconds(lambda: forward(x, targets, layers))
-    t_both = median_seconds(forward_and_backward)
+    t_eval = median_seconds(forward_no_grad, repeats=REPEATS)
+    t_forward = median_seconds(lambda: forward(x, targets, layers), repeats=REPEATS)
+    t_both = median_seconds(forward_and_backward, repeats=REPEATS)
     t_backward = t_both - t_forward
     print(f"MLP {'-'.join(map(str, SIZES))}, batch {BATCH}, float32 (median of {REPEATS})")
     print(f"{'pass':<34} {'ms':>9} {'vs forward':>11}")

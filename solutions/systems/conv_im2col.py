@@ -19,14 +19,11 @@ Run from a stage folder: ``python -m systems.conv_im2col``
 
 from __future__ import annotations
 
-import statistics
-import time
-import tracemalloc
-
 import numpy as np
 
 import tinytorch as tt
 import tinytorch.nn.functional as F
+from systems.measure import median_seconds, peak_bytes
 from tinytorch.ops import conv as conv_ops
 
 BATCH, IN_CHANNELS, OUT_CHANNELS, SIZE, KERNEL = 16, 16, 32, 32, 3
@@ -57,29 +54,6 @@ def tap_loop(x: np.ndarray, w: np.ndarray, padding: int) -> np.ndarray:
             shifted = xp[:, :, i : i + oh, j : j + ow]  # (N, C, OH, OW), a view
             out += np.einsum("oc,nchw->nohw", w[:, :, i, j], shifted, optimize=True)
     return out
-
-
-def median_seconds(fn, repeats: int = 5, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` runs, after ``warmup`` untimed runs."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def peak_bytes(fn) -> int:
-    """The peak memory NumPy allocated while ``fn()`` ran, beyond what existed before."""
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    before = tracemalloc.get_traced_memory()[0]
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak - before
 
 
 def main() -> None:

@@ -11,15 +11,14 @@ Run from a stage folder: ``python -m systems.stable_cross_entropy``
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 
 import tinytorch as tt
+from systems.measure import median_seconds
 from tinytorch.nn import functional as F
 
 SCALES = [1.0, 10.0, 50.0, 100.0, 1_000.0, 10_000.0]
+WARMUP, REPEATS = 2, 11
 
 
 def naive_cross_entropy(logits: tt.Tensor, targets: tt.Tensor) -> tt.Tensor:
@@ -36,18 +35,6 @@ def reference(logits: np.ndarray, targets: np.ndarray) -> float:
     shifted = x - x.max(axis=1, keepdims=True)
     logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return float(-logp[np.arange(len(targets)), targets].mean())
-
-
-def median_seconds(fn, repeats: int = 11, warmup: int = 2) -> float:
-    """Median wall time of ``fn()`` after ``warmup`` untimed runs."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -72,9 +59,9 @@ def main() -> None:
     batch, classes = 512, 1000
     logits = tt.randn(batch, classes)
     targets = tt.randint(0, classes, (batch,))
-    naive_s = median_seconds(lambda: naive_cross_entropy(logits, targets))
-    stable_s = median_seconds(lambda: F.cross_entropy(logits, targets))
-    print(f"\nForward time, batch {batch} x {classes} classes (median of 11 runs)")
+    naive_s = median_seconds(lambda: naive_cross_entropy(logits, targets), REPEATS, WARMUP)
+    stable_s = median_seconds(lambda: F.cross_entropy(logits, targets), REPEATS, WARMUP)
+    print(f"\nForward time, batch {batch} x {classes} classes (median of {REPEATS} runs)")
     print(f"  naive softmax + log : {naive_s * 1e3:8.3f} ms")
     print(f"  log_softmax         : {stable_s * 1e3:8.3f} ms")
     print(f"  ratio naive/stable  : {naive_s / stable_s:8.2f}")

@@ -15,14 +15,12 @@ Run from the stage folder:  python -m systems.training_costs
 from __future__ import annotations
 
 import os
-import statistics
 import tempfile
-import time
-import tracemalloc
 
 import numpy as np
 
 import tinytorch as tt
+from systems.measure import median_seconds, peak_bytes
 from tinytorch import nn, optim
 from tinytorch.training import Trainer
 
@@ -44,30 +42,6 @@ def make_batch(seed: int = 0) -> tuple[tt.Tensor, tt.Tensor]:
     return x, y
 
 
-def median_seconds(fn, warmup: int = WARMUP, repeats: int = REPEATS) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def peak_bytes(fn) -> int:
-    """The peak of memory allocated (and traced) while ``fn`` runs, above what existed before."""
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        before, _ = tracemalloc.get_traced_memory()
-        fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak - before
-
-
 def accumulation_table() -> list[dict]:
     x, y = make_batch()
     print(f"one optimizer step on {BATCH} samples, split into micro-batches")
@@ -85,7 +59,9 @@ def accumulation_table() -> list[dict]:
             accumulation_steps=k,
             log_every=None,
         )
-        seconds = median_seconds(lambda data=data, trainer=trainer: trainer.train_epoch(data))
+        seconds = median_seconds(
+            lambda data=data, trainer=trainer: trainer.train_epoch(data), REPEATS, WARMUP
+        )
         peak = peak_bytes(lambda data=data, trainer=trainer: trainer.train_epoch(data))
         row = {"micro_batches": k, "size": size, "peak_mb": peak / 2**20, "step_ms": seconds * 1e3}
         rows.append(row)
@@ -107,8 +83,8 @@ def checkpoint_table() -> list[dict]:
             )
             trainer.train_epoch([(x, y)])
             path = os.path.join(folder, f"{name}.ckpt")
-            save = median_seconds(lambda t=trainer, p=path: t.save_checkpoint(p))
-            load = median_seconds(lambda t=trainer, p=path: t.load_checkpoint(p))
+            save = median_seconds(lambda t=trainer, p=path: t.save_checkpoint(p), REPEATS, WARMUP)
+            load = median_seconds(lambda t=trainer, p=path: t.load_checkpoint(p), REPEATS, WARMUP)
             size = os.path.getsize(path)
             parameter_bytes = sum(p.data.nbytes for p in model.parameters())
             row = {

@@ -23,7 +23,7 @@ import numpy as np
 
 from tinytorch import dtypes
 from tinytorch.data.dataset import Dataset
-from tinytorch.datasets.utils import DatasetFileError, download, read_verified
+from tinytorch.datasets.utils import DatasetFileError, download, is_verified, read_verified
 from tinytorch.tensor import Tensor
 
 #: Where the files can be downloaded from, tried in order.
@@ -177,12 +177,9 @@ class MNIST(Dataset):
         """Fetch every file that is not already present with the right checksum."""
         for name, md5 in MNIST_MD5.items():
             path = self.raw_folder / name
-            try:
-                read_verified(path, self.checksums, "")
-            except (FileNotFoundError, DatasetFileError):
-                download(
-                    [mirror + name for mirror in MNIST_MIRRORS], path, self.checksums.get(name, md5)
-                )
+            if not is_verified(path, self.checksums):
+                urls = [mirror + name for mirror in MNIST_MIRRORS]
+                download(urls, path, self.checksums.get(name, md5))
 
     def __len__(self) -> int:
         return len(self.targets)

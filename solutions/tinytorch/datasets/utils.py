@@ -64,6 +64,15 @@ def read_verified(path: Path, checksums: Mapping[str, str], how_to_get: str) -> 
     return data
 
 
+def is_verified(path: Path, checksums: Mapping[str, str]) -> bool:
+    """Whether ``path`` is present and matches ``checksums[path.name]``: if so, skip its download."""
+    try:
+        read_verified(path, checksums, "")
+    except (FileNotFoundError, DatasetFileError):
+        return False
+    return True
+
+
 def download(urls: Sequence[str], path: Path, md5: str) -> None:
     """Fetch ``path`` from the first of ``urls`` that answers, and verify its MD5.
 

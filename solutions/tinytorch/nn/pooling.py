@@ -140,7 +140,22 @@ def avg_pool2d(
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
-class MaxPool2d(Module):
+class _Pool2d(Module):
+    """What both pooling layers share: a window of ``kernel_size`` moved by ``stride`` (the
+    kernel size unless given) over the input padded by ``padding``. The settings are checked
+    when the layer is built, as PyTorch does, so a bad one fails there, not at the first call."""
+
+    def __init__(self, kernel_size, stride, padding, ceil_mode: bool) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding, self.ceil_mode = padding, ceil_mode
+        _pair(self.kernel_size, "kernel_size", 1)
+        _pair(self.stride, "stride", 1)
+        _pair(self.padding, "padding", 0)
+
+
+class MaxPool2d(_Pool2d):
     """Max pooling layer, as ``torch.nn.MaxPool2d``; ``stride`` defaults to ``kernel_size``."""
 
     def __init__(
@@ -152,14 +167,8 @@ class MaxPool2d(Module):
         return_indices: bool = False,
         ceil_mode: bool = False,
     ) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-        _pair(self.kernel_size, "kernel_size", 1)
-        _pair(self.stride, "stride", 1)
-        _pair(self.padding, "padding", 0)
+        super().__init__(kernel_size, stride, padding, ceil_mode)
+        self.dilation, self.return_indices = dilation, return_indices
         _pair(self.dilation, "dilation", 1)
 
     def forward(self, input: Tensor):
@@ -179,7 +188,7 @@ class MaxPool2d(Module):
         )
 
 
-class AvgPool2d(Module):
+class AvgPool2d(_Pool2d):
     """Average pooling layer, as ``torch.nn.AvgPool2d``; ``stride`` defaults to ``kernel_size``."""
 
     def __init__(
@@ -191,14 +200,8 @@ class AvgPool2d(Module):
         count_include_pad: bool = True,
         divisor_override: int | None = None,
     ) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.ceil_mode = padding, ceil_mode
+        super().__init__(kernel_size, stride, padding, ceil_mode)
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
-        _pair(self.kernel_size, "kernel_size", 1)
-        _pair(self.stride, "stride", 1)
-        _pair(self.padding, "padding", 0)
 
     def forward(self, input: Tensor) -> Tensor:
         """Pool ``input`` (N, C, H, W) or (C, H, W)."""

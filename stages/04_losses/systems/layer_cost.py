@@ -12,35 +12,22 @@ Run from a stage folder: ``python -m systems.layer_cost``
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import tinytorch as tt
+from systems.measure import median_seconds
 from tinytorch import nn
 
 SHAPES = [(64, 64), (784, 128), (256, 256), (1024, 1024), (2048, 1024)]
 BATCH = 64
 BATCHES = [1, 8, 64, 256]
-
-
-def median_seconds(fn, repeats: int = 15, warmup: int = 3) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` runs, after ``warmup`` untimed runs."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+WARMUP, REPEATS = 3, 15
 
 
 def measure(layer: nn.Linear, batch: int) -> tuple[float, float, float]:
     """(tinytorch seconds, NumPy seconds, FLOPs) of one forward pass."""
     x = tt.randn(batch, layer.in_features)
     w, b, xs = layer.weight.numpy(), layer.bias.numpy(), x.numpy()
-    framework = median_seconds(lambda: layer(x))
-    floor = median_seconds(lambda: xs @ w.T + b)
+    framework = median_seconds(lambda: layer(x), REPEATS, WARMUP)
+    floor = median_seconds(lambda: xs @ w.T + b, REPEATS, WARMUP)
     return framework, floor, 2.0 * batch * layer.in_features * layer.out_features
 
 

@@ -13,27 +13,14 @@ Run from the stage folder:  python -m systems.activation_cost
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 
 import tinytorch as tt
 import tinytorch.nn.functional as F
+from systems.measure import median_seconds
 
 ROWS, COLS = 256, 1024  # a batch of 256 rows of 1024 logits: 262 144 float32 elements
 REPEATS = 7
-
-
-def median_seconds(fn, repeats: int = REPEATS) -> float:
-    """Run ``fn`` once to warm up, then return the median of ``repeats`` timed runs."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def naive_softmax(x: tt.Tensor) -> tt.Tensor:
@@ -61,13 +48,13 @@ def main() -> None:
     ]
     relu_time = None
     for name, fn in activations:
-        seconds = median_seconds(lambda fn=fn: fn(x))
+        seconds = median_seconds(lambda fn=fn: fn(x), repeats=REPEATS)
         relu_time = relu_time or seconds
         print(f"{name:<22} {seconds / n * 1e9:>13.2f} {seconds / relu_time:>7.1f}x")
 
     print("\nPart 2: textbook exp(x)/sum(exp(x)) against the max-shifted softmax")
-    naive_time = median_seconds(lambda: naive_softmax(x))
-    stable_time = median_seconds(lambda: F.softmax(x, dim=1))
+    naive_time = median_seconds(lambda: naive_softmax(x), repeats=REPEATS)
+    stable_time = median_seconds(lambda: F.softmax(x, dim=1), repeats=REPEATS)
     print(
         f"time per call: textbook {naive_time * 1e3:.3f} ms, stable {stable_time * 1e3:.3f} ms "
         f"(stable / textbook = {stable_time / naive_time:.2f}x)\n"

@@ -15,12 +15,10 @@ first three alone are four copies of the model.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 
 import tinytorch as tt
+from systems.measure import median_seconds
 from tinytorch import optim
 
 LAYERS = [(784, 256), (256, 128), (128, 10)]
@@ -51,18 +49,6 @@ def state_bytes(optimizer: optim.Optimizer) -> int:
     return total
 
 
-def median_step_seconds(optimizer: optim.Optimizer) -> float:
-    """Median wall time of one step, after warm-up steps (which also create the state)."""
-    for _ in range(WARMUP):
-        optimizer.step()
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        optimizer.step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 CONFIGS = {
     "SGD": lambda ps: optim.SGD(ps, lr=1e-3),
     "SGD + momentum": lambda ps: optim.SGD(ps, lr=1e-3, momentum=0.9),
@@ -87,7 +73,8 @@ def main() -> list[dict]:
     rows = []
     for name, make in CONFIGS.items():
         optimizer = make(make_parameters())
-        seconds = median_step_seconds(optimizer)
+        # The warm-up steps also create the state (buffers appear at the first step).
+        seconds = median_seconds(optimizer.step, REPEATS, WARMUP)
         used = state_bytes(optimizer)
         row = {
             "optimizer": name,

@@ -18,29 +18,15 @@ median of several timed repeats after a warm-up run.
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 
 import tinytorch as tt
+from systems.measure import median_seconds
 from tinytorch import nn, optim
 from tinytorch.data import DataLoader, TensorDataset, transforms
 from tinytorch.datasets import Digits
 
 BATCH_SIZES = (1, 8, 32, 128, 512)
-REPEATS = 5
-
-
-def median_seconds(fn, repeats: int = REPEATS) -> float:
-    """The median wall time of ``fn()`` over ``repeats`` runs, after one warm-up run."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def drain(loader) -> None:

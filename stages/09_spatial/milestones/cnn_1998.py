@@ -10,9 +10,10 @@ real-world cheques and ZIP codes.
 This script replays that design at the scale of the shipped 8x8 digits, with everything you
 have built: two ``Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d`` blocks (8x8 -> 4x4 -> 2x2), then
 ``Linear -> ReLU -> Linear``, cross-entropy with label smoothing, Adam and a cosine schedule.
-(Batch normalization is from 2015; LeNet used tanh units and no normalization.) Each epoch prints
-its loss and accuracies; the run ends by checking the target: 98 % of the 360 held-out test
-images right, a few errors fewer than the 1986 MLP leaves.
+(Batch normalization is from 2015; LeNet used tanh units and no normalization.) Your ``Trainer``
+runs it, as in milestone 1986: each epoch prints its loss and accuracies (``val_`` on the test
+images); the run ends by checking the target: 98 % of the 360 held-out test images right, a few
+errors fewer than the 1986 MLP leaves.
 
 Run it from the stage folder::
 
@@ -28,9 +29,11 @@ import argparse
 import time
 
 import tinytorch as tt
+from milestones.mlp_1986 import epoch_records
 from tinytorch import nn, optim
 from tinytorch.data import DataLoader
 from tinytorch.datasets import Digits
+from tinytorch.training import Trainer, accuracy
 
 #: The accuracy on held-out images the milestone must reach.
 TARGET = 0.98
@@ -54,61 +57,30 @@ def lenet(channels: tuple[int, int] = (16, 32), hidden: int = 64, classes: int =
     )  # fmt: skip
 
 
-def accuracy(model: nn.Module, loader: DataLoader) -> float:
-    """The fraction of ``loader``'s samples whose highest score is the true class."""
-    model.eval()
-    correct = seen = 0
-    with tt.no_grad():
-        for images, labels in loader:
-            correct += int((model(images).argmax(dim=1) == labels).numpy().sum())
-            seen += len(labels)
-    return correct / seen
-
-
 def run(epochs: int = EPOCHS, seed: int = SEED, log=print) -> dict:
     """Train on the digits and evaluate on the held-out test images; return what was measured."""
     tt.manual_seed(seed)
     start = time.perf_counter()
     train_set, test_set = Digits(train=True), Digits(train=False)
     model = lenet()
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
     optimizer = optim.Adam(model.parameters(), lr=LEARNING_RATE)
-    schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
-    train_loader = DataLoader(train_set, BATCH_SIZE, shuffle=True, seed=seed)
-    test_loader = DataLoader(test_set, batch_size=len(test_set))
+    trainer = Trainer(
+        model, optimizer, nn.CrossEntropyLoss(label_smoothing=0.1),
+        scheduler=optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs),
+        metrics={"accuracy": accuracy}, log=log,
+    )  # fmt: skip
     params = sum(p.numel() for p in model.parameters())
     log(
         f"milestone 1998 on digits: {len(train_set)} training and {len(test_set)} test images "
         f"of 1x8x8, a LeNet-style CNN with {params} parameters"
     )
-    log(f"{'epoch':>5} {'loss':>8} {'train acc':>10} {'test acc':>9} {'seconds':>8}")
-    history = []
-    for epoch in range(1, epochs + 1):
-        model.train()
-        loss_sum = correct = seen = 0
-        for images, labels in train_loader:
-            scores = model(images)
-            loss = loss_fn(scores, labels)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            loss_sum += loss.item() * len(labels)
-            correct += int((scores.argmax(dim=1) == labels).numpy().sum())
-            seen += len(labels)
-        schedule.step()
-        record = {
-            "epoch": epoch,
-            "loss": loss_sum / seen,
-            "train_accuracy": correct / seen,
-            "test_accuracy": accuracy(model, test_loader),
-            "seconds": time.perf_counter() - start,
-        }
-        history.append(record)
-        log(
-            f"{epoch:>5} {record['loss']:>8.4f} {record['train_accuracy']:>10.2%} "
-            f"{record['test_accuracy']:>9.2%} {record['seconds']:>8.1f}"
-        )
-    final = history[-1]
+    trainer.fit(
+        DataLoader(train_set, BATCH_SIZE, shuffle=True, seed=seed),
+        epochs,
+        val_data=DataLoader(test_set, batch_size=len(test_set)),
+    )
+    history = epoch_records(trainer.history)
+    final = {**history[-1], "seconds": time.perf_counter() - start}
     errors = round((1 - final["test_accuracy"]) * len(test_set))
     verdict = "reached" if final["test_accuracy"] >= TARGET else "MISSED"
     log(

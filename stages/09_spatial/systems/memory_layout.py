@@ -14,26 +14,13 @@ Run from the stage folder:  python -m systems.memory_layout
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 
 import tinytorch as tt
+from systems.measure import median_seconds
 
 N = 2048  # a 2048 x 2048 float32 matrix is 16 MiB: larger than the CPU caches
 REPEATS = 5
-
-
-def median_seconds(fn, repeats: int = REPEATS) -> float:
-    """Run ``fn`` once to warm up, then return the median of ``repeats`` timed runs."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -65,7 +52,7 @@ def main() -> None:
     print(f"{'operation':<32} {'memory access':<24} {'median ms':>10} {'GB/s read':>10}")
     results = {}
     for name, access, fn, read in cases:
-        seconds = median_seconds(fn)
+        seconds = median_seconds(fn, repeats=REPEATS)
         results[name] = seconds
         rate = f"{read / seconds / 1e9:10.2f}" if read else f"{'-':>10}"
         print(f"{name:<32} {access:<24} {seconds * 1e3:>10.3f} {rate}")

@@ -24,7 +24,7 @@ import numpy as np
 
 from tinytorch import dtypes
 from tinytorch.data.dataset import Dataset
-from tinytorch.datasets.utils import DatasetFileError, download, md5_hex, read_verified
+from tinytorch.datasets.utils import DatasetFileError, download, is_verified, read_verified
 from tinytorch.tensor import Tensor
 
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
@@ -181,15 +181,12 @@ class CIFAR10(Dataset):
 
     def download(self) -> None:
         """Fetch and unpack the archive unless every batch is already present and valid."""
-        try:
-            for name in (*TRAIN_BATCHES, *TEST_BATCHES, META):
-                read_verified(self.base_folder / name, self.checksums, "")
+        names = (*TRAIN_BATCHES, *TEST_BATCHES, META)
+        if all(is_verified(self.base_folder / name, self.checksums) for name in names):
             return
-        except (FileNotFoundError, DatasetFileError):
-            pass
         archive = self.root / CIFAR10_ARCHIVE
         md5 = self.checksums.get(CIFAR10_ARCHIVE, CIFAR10_MD5[CIFAR10_ARCHIVE])
-        if not (archive.is_file() and md5_hex(archive.read_bytes()) == md5):
+        if not is_verified(archive, {CIFAR10_ARCHIVE: md5}):
             download([CIFAR10_URL], archive, md5)
         _extract_batches(archive, self.root)
 

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tinytorch as tt
+from tinytorch.errors import DTypeError, ShapeError
 from tinytorch_testing import assert_close
 from tinytorch_testing.strategies import shapes
 
@@ -124,9 +125,14 @@ def test_random_distributions():
 
 @pytest.mark.points(1)
 def test_random_factories_reject_bad_arguments():
-    """A negative seed or an empty randint range raise ValueError naming the values."""
-    tt.manual_seed(7)
-    assert tt.randint(0, 1, (3,)).tolist() == [0, 0, 0]
+    """randn/rand refuse negative sizes and integer dtypes; bad seeds and ranges name the values."""
+    assert tt.rand(2, 0).shape == (2, 0)
+    with pytest.raises(ShapeError, match=r"\(2, -1\)"):
+        tt.randn(2, -1)
+    with pytest.raises(ShapeError, match=r"\(-3,\)"):
+        tt.rand((-3,))
+    with pytest.raises(DTypeError, match=r"randn draws floats: .* floating dtype, got int64"):
+        tt.randn(2, dtype=tt.int64)
     with pytest.raises(ValueError, match="-1"):
         tt.manual_seed(-1)
     with pytest.raises(ValueError, match="low=5, high=5"):

@@ -89,7 +89,7 @@ def test_a_short_last_group_still_steps_with_averaged_gradients():
 
 @pytest.mark.points(3)
 def test_fit_records_history_prints_progress_and_learns(capsys):
-    """fit() trains, keeps one history entry per epoch and prints a line per logged epoch."""
+    """fit() trains, keeps one history entry per epoch and reports a line per logged epoch."""
     x, y = regression_data(32)
     tt.manual_seed(0)
     model = nn.Linear(3, 1)
@@ -107,6 +107,11 @@ def test_fit_records_history_prints_progress_and_learns(capsys):
     trainer.fit(batches(x, y, 8), epochs=6)
     assert capsys.readouterr().out == ""
     assert trainer.epoch == 6
+    logged = []
+    trainer.log_every, trainer.log = 1, logged.append
+    trainer.fit(batches(x, y, 8), epochs=7)
+    assert capsys.readouterr().out == "", "with log=..., progress goes to the callable only"
+    assert [line.split()[1] for line in logged] == ["7/7"]
 
 
 @pytest.mark.points(3, hint="evaluate in eval() mode under no_grad(), then restore the mode")
@@ -241,6 +246,8 @@ def test_trainer_rejects_bad_settings_and_batches(tmp_path):
         Trainer(model, optimizer, nn.MSELoss(), accumulation_steps=0)
     with pytest.raises(TypeError, match="optimizer must be a tinytorch Optimizer"):
         Trainer(model, "sgd", nn.MSELoss())
+    with pytest.raises(TypeError, match="log must be a callable taking a string, got str"):
+        Trainer(model, optimizer, nn.MSELoss(), log="progress.txt")
     trainer = Trainer(model, optimizer, nn.MSELoss(), log_every=None)
     with pytest.raises(TypeError, match=r"\(inputs, targets\) pair, got a tuple of 3 items"):
         trainer.train_epoch([(x, y, y)])

@@ -44,6 +44,7 @@ class Trainer:
         max_grad_norm: clip the global gradient norm to this before each step.
         early_stopping: an :class:`EarlyStopping`.
         log_every: print a progress line every this many epochs (None: silent).
+        log: where progress lines go: a callable taking one string (default: print them).
     """
 
     def __init__(
@@ -59,6 +60,7 @@ class Trainer:
         early_stopping: EarlyStopping | None = None,
         scheduler_interval: str = "epoch",
         log_every: int | None = 1,
+        log: Callable[[str], object] | None = None,
     ) -> None:
         if not isinstance(model, Module):
             raise TypeError(f"model must be a tinytorch.nn.Module, got {type(model).__name__}")
@@ -82,11 +84,13 @@ class Trainer:
             )
         if log_every is not None and not _positive_int(log_every):
             raise ValueError(f"log_every must be a positive integer or None, got {log_every!r}")
+        if log is not None and not callable(log):
+            raise TypeError(f"log must be a callable taking a string, got {type(log).__name__}")
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
         self.scheduler, self.scheduler_interval = scheduler, scheduler_interval
         self.metrics = dict(metrics or {})
         self.accumulation_steps, self.max_grad_norm = accumulation_steps, max_grad_norm
-        self.early_stopping, self.log_every = early_stopping, log_every
+        self.early_stopping, self.log_every, self.log = early_stopping, log_every, log
         #: Epochs completed, and optimizer steps taken, so far.
         self.epoch, self.global_step = 0, 0
         #: One list per quantity ("train_loss", "val_accuracy", "lr", ...), one entry per epoch.
@@ -240,9 +244,11 @@ class Trainer:
         parts += [f"lr {record['lr']:.3g}", f"{seconds:.2f}s"]
         self._print("  ".join(parts))
 
-    @staticmethod
-    def _print(line: str) -> None:
-        print(line, flush=True)
+    def _print(self, line: str) -> None:
+        if self.log is None:
+            print(line, flush=True)
+        else:
+            self.log(line)
 
     # ------------------------------------------------------------------ checkpoints
 
