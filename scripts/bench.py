@@ -38,6 +38,9 @@ import tinytorch as tt  # noqa: E402
 from tinytorch import nn, optim  # noqa: E402
 from tinytorch.nn import functional as F  # noqa: E402
 
+# PyTorch's OpenMP threads otherwise spin for a while after every call, stealing the CPU from
+# whatever runs next; they must not slow down the other columns.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 try:  # optional comparison column
     import torch
 except ImportError:
@@ -132,7 +135,7 @@ def workload_a(rng: np.random.Generator) -> list[Workload]:
     agree("a: first-step loss", runners["tinytorch"](), runners["numpy"]())
     for ours_p, floor_p in zip(model.parameters(), numpy_model.params, strict=True):
         agree("a: weights after one Adam step", ours_p.data, floor_p)
-    return [Workload("a", "MLP 784-128-64-10, batch 64, Adam train step", runners, repeats=60)]
+    return [Workload("a", "MLP 784-128-64-10, batch 64, Adam train step", runners, repeats=300)]
 
 
 def _convnet(
@@ -288,7 +291,11 @@ WORKLOADS = {"a": workload_a, "b": workload_b, "c": workload_c, "d": workload_d}
 
 
 def run(workload: Workload, warmup: int = 3) -> None:
-    """Time every runner, interleaved: one call of each per round, after a warm-up."""
+    """Time every runner, interleaved: one call of each per round, after a warm-up.
+
+    The order is shuffled every round (with a fixed seed), so that no runner always pays for
+    the caches or threads the previous one left behind.
+    """
     for runner in workload.runners.values():
         for _ in range(warmup):
             runner()
@@ -296,10 +303,12 @@ def run(workload: Workload, warmup: int = 3) -> None:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
+        names = list(workload.runners)
+        order = np.random.default_rng(0)
         for _ in range(workload.repeats):
-            for name, runner in workload.runners.items():
+            for name in order.permutation(names):
                 start = time.perf_counter()
-                runner()
+                workload.runners[name]()
                 workload.samples[name].append(time.perf_counter() - start)
     finally:
         if gc_was_enabled:
