@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from build_stages import BuildError, parse_blocks
+from markers import BuildError, parse_blocks
 
 MODULE = "solutions/tinytorch/m.py"
 
