@@ -32,7 +32,7 @@ from pathlib import Path
 
 from manifest import ROOT, SOLUTIONS, BuildError, Course, Stage, load_manifest
 from markers import ModuleSource, check_imports, module_name
-from templates import classroom_workflow, stage_conftest, stage_workflow, graded_file_header
+from templates import classroom_workflow, graded_file_header, stage_conftest, stage_workflow
 
 __all__ = ["BuildError", "Generator", "main"]
 
