@@ -35,14 +35,22 @@ def install(session: nox.Session, *groups: str) -> None:
 # ----------------------------------------------------------------------------- learners
 
 
+#: From this many test files on (this stage's and the earlier stages' regression checks), a
+#: stage runs faster on parallel pytest-xdist workers than in one process (measured on 2 cores:
+#: stage 06, 38 files, 4.9 s instead of 5.5 s; stage 05, 32 files, no gain).
+PARALLEL_FROM_FILES = 35
+
+
 def _stage_session(key: str, entry: dict):
     folder = entry["dir"]
     results = f"{folder}/.grade/results.json"
+    test_files = [rel for rel in entry.get("protected", {}) if rel.startswith("tests/")]
+    parallel = ["-n", "auto"] if len(test_files) >= PARALLEL_FROM_FILES else []
 
     def run_stage(session: nox.Session) -> None:
         install(session, "test")
         session.run(
-            "python", "-m", "pytest", folder, "-q", "--tb=no", "-rN", "--no-header",
+            "python", "-m", "pytest", folder, "-q", "--tb=no", "-rN", "--no-header", *parallel,
             f"--results-json={results}", "--hypothesis-profile=ci", *session.posargs,
             success_codes=[0, 1, 2, 3, 4, 5],
         )  # fmt: skip

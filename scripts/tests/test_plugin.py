@@ -152,3 +152,33 @@ def test_messages_keep_the_lines_that_explain_a_mismatch(tmp_path):
     message = by_name(payload)["test_words"]["message"]
     assert message.startswith("AssertionError: Regex pattern did not match.")
     assert "shapes .* differ" in message and "bad input" in message
+
+
+def test_regression_checks_run_fewer_hypothesis_examples_than_graded_tests(tmp_path):
+    counting = """
+    import pytest
+    from hypothesis import given, strategies as st
+
+    CALLS = []
+
+
+    @pytest.mark.points(1)
+    @given(st.integers(0, 10**9))
+    def test_counted(n):
+        \"\"\"Counts its examples.\"\"\"
+        CALLS.append(n)
+        with open({path!r}, "a") as log:
+            log.write("x")
+    """
+    folder = make_stage(tmp_path)
+    graded_log, earlier_log = tmp_path / "graded.log", tmp_path / "earlier.log"
+    (folder / "tests/stage_02/test_graded.py").write_text(
+        textwrap.dedent(counting.format(path=str(graded_log)))
+    )
+    (folder / "tests/stage_01/test_earlier.py").write_text(
+        textwrap.dedent(counting.format(path=str(earlier_log)))
+    )
+    proc, _ = run(folder)
+    assert proc.returncode == 0, proc.stdout
+    assert len(graded_log.read_text()) == 25  # the ci profile, for the graded stage
+    assert len(earlier_log.read_text()) == 10  # REGRESSION_EXAMPLES, for earlier stages

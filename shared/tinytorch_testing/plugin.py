@@ -16,11 +16,14 @@ Outcomes travel in ``report.user_properties``, so the plugin also works under py
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.errors import InvalidArgument
 
 from tinytorch_testing.profiles import load_default_profile
 
@@ -69,6 +72,23 @@ def stage_of(path: Path) -> int | None:
     return None
 
 
+#: Hypothesis examples per property test when it runs as a regression check of an earlier
+#: stage. That stage's own run used the full profile (25 in ``ci``); here the test only has to
+#: notice that later work broke something, and most of a stage run's time is examples.
+REGRESSION_EXAMPLES = 10
+
+
+def _fewer_examples(item: pytest.Item) -> None:
+    """Run a Hypothesis test of an earlier stage with ``REGRESSION_EXAMPLES`` examples.
+
+    ``settings(...)`` starts from the loaded profile, so only the number of examples changes.
+    """
+    test = getattr(item, "obj", None)
+    if hasattr(test, "hypothesis"):  # a @given test
+        with contextlib.suppress(InvalidArgument):  # it chose its own settings: respect them
+            settings(max_examples=REGRESSION_EXAMPLES)(test)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     graded_stage = config.stash[_GRADED_STAGE]
     missing, keep, dropped = [], [], []
@@ -76,6 +96,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         stage = stage_of(item.path)
         if stage is not None and item.get_closest_marker("points") is None:
             missing.append(item.nodeid)
+        if graded_stage is not None and stage is not None and stage < graded_stage:
+            _fewer_examples(item)
         is_earlier_milestone = (
             graded_stage is not None
             and stage is not None
