@@ -60,7 +60,7 @@ def _stage_session(key: str, entry: dict):
         ready = ", ".join(k for k, e in sorted(MANIFEST["stages"].items()) if e["ready"])
         session.error(
             f"stage {key} ({entry['title']}) is not ready yet: its content has not been "
-            f"written. Ready stages: {ready}."
+            f"written. Ready stages: {ready}"
         )
 
     function = run_stage if entry["ready"] else not_ready
