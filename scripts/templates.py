@@ -45,9 +45,13 @@ pytest_plugins = ["tinytorch_testing.plugin"]
 
 # ----------------------------------------------------------------------------- workflows
 
-_INSTALL_TOOLS = (
-    'python -m pip install --upgrade "pip>=25.1" && python -m pip install --group tools'
-)
+#: The first steps of every generated job: the repository, Python, and nox from pyproject.
+_SETUP_STEPS = f"""      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "{PYTHON_VERSION}"
+      - name: Install the session runner
+        run: python -m pip install --upgrade "pip>=25.1" && python -m pip install --group tools"""
 
 
 def stage_workflow(stage: Stage) -> str:
@@ -75,12 +79,7 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 30
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "{PYTHON_VERSION}"
-      - name: Install the session runner
-        run: {_INSTALL_TOOLS}
+{_SETUP_STEPS}
       - name: Run the stage {stage.nn} tests and grade them
         run: nox -s {stage.session}
       - name: Write the points table to the job summary
@@ -140,12 +139,7 @@ jobs:
     if: github.actor != 'github-classroom[bot]'
     timeout-minutes: 60
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "{PYTHON_VERSION}"
-      - name: Install the session runner
-        run: {_INSTALL_TOOLS}
+{_SETUP_STEPS}
 {body}
       - name: Autograding Reporter
         uses: classroom-resources/autograding-grading-reporter@v1
