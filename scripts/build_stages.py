@@ -30,6 +30,7 @@ import re
 import sys
 from pathlib import Path
 
+from expected_tests import expected_tests
 from manifest import ROOT, SOLUTIONS, BuildError, Course, Stage, load_manifest
 from markers import ModuleSource, check_imports, module_name
 from templates import classroom_workflow, graded_file_header, stage_conftest, stage_workflow
@@ -305,10 +306,27 @@ class Generator:
                     for rel, data in sorted(self.files.items())
                     if rel.startswith(prefix) and _is_protected(rel[len(prefix) :])
                 }
+                entry["tests"] = self._expected_tests(stage)
             stages[stage.nn] = entry
         generated = {rel: _sha256(data) for rel, data in sorted(self.files.items())}
         payload = {"schema": 1, "grading_files": grading, "stages": stages, "generated": generated}
         return json.dumps(payload, indent=1, sort_keys=True) + "\n"
+
+    def _expected_tests(self, stage: Stage) -> dict[str, dict]:
+        """The stage's graded tests, each with its points per case and number of cases."""
+        tests = self.root / SOLUTIONS / "tests" / f"stage_{stage.nn}"
+        expected = {}
+        for path in _files_under(tests) if tests.is_dir() else []:
+            if path.suffix == ".py" and path.name.startswith("test_"):
+                rel = path.relative_to(self.root / SOLUTIONS).as_posix()
+                expected.update(expected_tests(path, rel))
+        total = sum(t["points"] * t["cases"] for t in expected.values())
+        if total != stage.points:
+            raise BuildError(
+                f"{SOLUTIONS}/stages.toml", None,
+                f"stage {stage.nn} has points = {stage.points}, but its tests carry {total}",
+            )  # fmt: skip
+        return expected
 
     def _readme_with_table(self, ready: list[Stage]) -> str:
         path = self.root / "README.md"
