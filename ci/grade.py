@@ -32,7 +32,6 @@ what GitHub Classroom's command grader and the stage badge read.
 from __future__ import annotations
 
 import argparse
-import base64
 import hashlib
 import hmac
 import json
@@ -168,9 +167,9 @@ def scan_for_tampering(root: Path, manifest: dict, number: str) -> list[str]:
             report(path, "symbolic link")
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         name = _module_name(path)
-        if name and name not in _STAGE_TOP and path.name not in _SKIP_DIRS:
-            if name in sys.stdlib_module_names or name in _SHADOWING:
-                report(path, "shadows a module of the test machinery")
+        shadows = name in sys.stdlib_module_names or name in _SHADOWING
+        if name and name not in _STAGE_TOP and path.name not in _SKIP_DIRS and shadows:
+            report(path, "shadows a module of the test machinery")
     grading = manifest.get("grading_files", {})
     for path in _walk(root / "shared"):
         rel = path.relative_to(root).as_posix()
@@ -310,7 +309,7 @@ def grade(
             g.tests.append(
                 {
                     "name": _short_name(key + case),
-                    "nodeid": result["nodeid"],
+                    "nodeid": key + case,
                     "outcome": str(result.get("outcome", "error")),
                     "points": spec["points"],
                     "earned": spec["points"] if passed else 0,
@@ -595,7 +594,9 @@ def learner_args(args: list[str], folder: Path, root: Path) -> tuple[list[str], 
             options += [name[:2], arg[2:]]
         elif arg.startswith("-"):
             allowed = " ".join(sorted(_FLAGS | _VALUED))
-            raise UsageError(f"{arg} is not allowed in a graded run (allowed: {allowed}, test paths)")
+            raise UsageError(
+                f"{arg} is not allowed in a graded run (allowed: {allowed}, test paths)"
+            )
         else:
             file_part, sep, test = arg.partition("::")
             candidates = [Path(file_part), root / file_part, folder / file_part]
@@ -771,7 +772,15 @@ def _learner_package_files(learner: Path, entry: dict) -> dict[str, Path]:
     package = learner / entry["dir"] / "tinytorch"
     files = {}
     for path in _walk(package):
-        if path.suffix == ".py" and path.is_file() and not path.is_symlink():
+        name = path.name
+        if (
+            path.suffix == ".py"
+            and path.is_file()
+            and not path.is_symlink()
+            and name not in _CONFIG_FILES
+            and _module_name(path) not in _SHADOWING
+            and not (name.startswith("test_") or path.stem.endswith("_test"))
+        ):
             files[path.relative_to(learner).as_posix()] = path
     return files
 
@@ -802,11 +811,12 @@ def overlay(root: Path, learner: Path, number: str) -> list[str]:
         theirs = learner / rel
         if not theirs.is_file() or theirs.is_symlink() or _sha256(theirs) != digest:
             replaced.append(rel)
+    taken = _learner_package_files(learner, entry)
     for path in _walk(learner / entry["dir"]):
         rel = path.relative_to(learner).as_posix()
-        if rel not in trusted and not rel.startswith(f"{entry['dir']}/tinytorch/"):
-            if path.suffix == ".py" or path.name in _CONFIG_FILES:
-                replaced.append(f"{rel} (ignored)")
+        code = path.suffix == ".py" or path.name in _CONFIG_FILES
+        if code and rel not in trusted and rel not in taken:
+            replaced.append(f"{rel} (ignored)")
     return replaced
 
 

@@ -69,7 +69,9 @@ def expected_tests(path: Path, rel: str) -> dict[str, dict]:
                 value = decorator.args[0]
                 points = value.value if isinstance(value, ast.Constant) else None
                 if not isinstance(points, int):
-                    raise BuildError(rel, node.lineno, f"{node.name}: points must be an int literal")
+                    raise BuildError(
+                        rel, node.lineno, f"{node.name}: points must be an int literal"
+                    )
             elif name.endswith("mark.parametrize"):
                 values = (
                     decorator.args[1]

@@ -48,7 +48,9 @@ def _trusted(name: str) -> bool:
 
 
 def _watched(value: object) -> bool:
-    return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType))
+    return isinstance(
+        value, (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType)
+    )
 
 
 class Guard:
@@ -102,7 +104,7 @@ class Guard:
                 value = vars(value).get(member, _MISSING) if isinstance(value, type) else _MISSING
                 value = getattr(value, "__func__", value)
             now = self._fingerprint(value) if value is not _MISSING else ()
-            if len(now) != len(before) or any(a is not b for a, b in zip(now, before)):
+            if len(now) != len(before) or any(a is not b for a, b in zip(now, before, strict=True)):
                 found.append(f"{name}.{attr}")
         return found
 

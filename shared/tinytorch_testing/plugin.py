@@ -34,7 +34,7 @@ import pytest
 from hypothesis import settings
 from hypothesis.errors import InvalidArgument
 
-import tinytorch_testing  # noqa: F401  (the helpers the tests use, loaded before the snapshot)
+# The helpers the tests use, loaded before the guard's snapshot.
 import tinytorch_testing.strategies  # noqa: F401
 from tinytorch_testing.guard import Guard
 from tinytorch_testing.profiles import load_default_profile
@@ -76,6 +76,7 @@ def first_sentence(doc: str | None) -> str:
     paragraph = " ".join((doc or "").strip().split("\n\n", 1)[0].split())
     match = re.search(r"^(.+?[.!?])(?=\s|$)", paragraph)
     return match.group(1) if match else paragraph
+
 
 _STAGE_DIR = re.compile(r"^stage_(\d{2})$")
 _GRADED_STAGE = pytest.StashKey["int | None"]()
