@@ -22,16 +22,15 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stub_format import find_stub
+
 ROOT = Path(__file__).resolve().parents[1]
 GRADE_DIR = ".grade"
-#: How a stub announces itself: NotImplementedError("stage 03: Linear.forward: ...").
-_STUB = re.compile(r"NotImplementedError: stage \d+: ([\w.]+)")
 
 
 # ----------------------------------------------------------------------------- integrity
@@ -271,9 +270,9 @@ def next_step(g: Grade) -> str:
         return "Next: run the full stage session; some graded tests did not run."
     run_alone = f"Run one test alone, with its full traceback:\n  pytest '{failure['nodeid']}'"
     blocking = Counter(
-        match.group(1)
+        stub.name
         for t in g.tests
-        if t["outcome"] != "passed" and (match := _STUB.search(t["message"]))
+        if t["outcome"] != "passed" and (stub := find_stub(t["message"])) and stub.own
     )
     if blocking:
         stub, count = blocking.most_common(1)[0]
