@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from manifest import BuildError
+from course import BuildError
 
 
 def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:

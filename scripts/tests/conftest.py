@@ -9,7 +9,7 @@ for path in (
     ROOT / "shared",
     ROOT / "ci",
     ROOT / "scripts",
-    ROOT / "scripts/tests",
+    ROOT / "scripts" / "tests",
 ):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))

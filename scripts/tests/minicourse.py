@@ -15,8 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from course import Stage
 from expected_tests import expected_tests
-from manifest import Stage
 from templates import stage_conftest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +25,8 @@ STAGE = Stage(
     summary="Double a number.", modules=("tinytorch/__init__.py",), milestones=(), systems=(),
 )  # fmt: skip
 DIR = "stages/01_tiny"
+#: The grader, helpers and session files, as the real course lists them.
+GRADING_FILES = sorted(json.loads((ROOT / "ci/manifest.json").read_text())["grading_files"])
 
 STUB = '''"""A tiny package."""
 
@@ -81,9 +83,7 @@ def write_manifest(root: Path) -> None:
             or path.parts[len(folder.parts)] == "tests"
         )
     }
-    grading = {rel: sha256(root / rel) for rel in ("ci/grade.py", "noxfile.py", "pyproject.toml")}
-    for path in sorted((root / "shared/tinytorch_testing").glob("*.py")):
-        grading[path.relative_to(root).as_posix()] = sha256(path)
+    grading = {rel: sha256(root / rel) for rel in GRADING_FILES}
     tests = {}
     for path in sorted((folder / "tests/stage_01").glob("test_*.py")):
         tests.update(expected_tests(path, path.relative_to(folder).as_posix()))
@@ -98,10 +98,9 @@ def write_manifest(root: Path) -> None:
 def make_course(root: Path, solved: bool = False) -> Path:
     """Write the tiny course into ``root`` and return ``root``."""
     root.mkdir(parents=True, exist_ok=True)
-    for rel in ("noxfile.py", "pyproject.toml", "ci/grade.py"):
+    for rel in GRADING_FILES:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, root / rel)
-    shutil.copytree(ROOT / "shared", root / "shared", ignore=shutil.ignore_patterns("__pycache__"))
     folder = root / DIR
     (folder / "tinytorch").mkdir(parents=True)
     (folder / "tests/stage_01").mkdir(parents=True)

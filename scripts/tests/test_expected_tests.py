@@ -9,8 +9,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from course import BuildError
 from expected_tests import expected_tests
-from manifest import BuildError
 
 ROOT = Path(__file__).resolve().parents[2]
 

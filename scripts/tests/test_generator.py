@@ -124,6 +124,7 @@ def course(tmp_path: Path) -> Path:
         "solutions/docs/02_extra.md": "## What you build\n\nExtras.\n",
         "README.md": f"# Course\n\n{build_stages.README_BEGIN}\n{build_stages.README_END}\n",
         "ci/grade.py": "# grader\n",
+        "ci/stub_format.py": "# stub messages\n",
         "noxfile.py": "# sessions\n",
         "pyproject.toml": "[project]\nname = 'x'\n",
         "shared/tinytorch_testing/plugin.py": "# plugin\n",
@@ -191,6 +192,7 @@ def test_manifest_records_points_and_hashes_of_protected_files(course):
     }
     assert set(manifest["grading_files"]) == {
         "ci/grade.py",
+        "ci/stub_format.py",
         "noxfile.py",
         "pyproject.toml",
         "shared/tinytorch_testing/plugin.py",
