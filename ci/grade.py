@@ -4,6 +4,7 @@
     python ci/grade.py run 03 [-k NAME | TEST_PATH ...]   # what `nox -s stage-03` runs
     python ci/grade.py overlay LEARNER_REPO 03            # trusted: grade a learner's code here
     python ci/grade.py status                             # every stage's last grade, as a table
+    python ci/grade.py check                              # course files intact in every stage
     python ci/grade.py stage 03 --results FILE            # grade results written earlier
 
 ``run`` is the trusted half of a graded run. It never imports the learner's code: it checks
@@ -882,6 +883,25 @@ def status(root: Path) -> int:
     return 0
 
 
+def check(root: Path) -> int:
+    """Report edited or added files that would void a stage's grade, for every stage."""
+    manifest = load_manifest(root)
+    problems = []
+    for key, entry in sorted(manifest["stages"].items()):
+        if entry["ready"]:
+            problems += check_integrity(root, manifest, key)
+            problems += scan_for_tampering(root, manifest, key)
+    problems = sorted(set(problems))
+    if problems:
+        print("These files would keep a stage from being graded:")
+        print("\n".join(f"  {p}" for p in problems))
+        print("Restore changed course files with `git checkout -- <file>`; remove added ones.")
+        return 1
+    ready = sum(e["ready"] for e in manifest["stages"].values())
+    print(f"ok: the tests, helpers and grader of all {ready} released stages are intact")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -901,12 +921,15 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("--results", type=Path, required=True, help="the plugin's results JSON")
     one.add_argument("--out", type=Path, help="output folder (default: the stage's .grade/)")
     sub.add_parser("status", help="table of every stage's last grade")
+    sub.add_parser("check", help="the course's own files are intact in every released stage")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "status":
         return status(args.root)
+    if args.command == "check":
+        return check(args.root)
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     number = stage_key(load_manifest(args.root), args.number)
     if args.command == "run":
