@@ -138,7 +138,7 @@ def lint(session: nox.Session) -> None:
 @instructor_session
 def tests(session: nox.Session) -> None:
     """Unit tests of the machinery: generator, grader, integrity check, test helpers."""
-    install(session, "test", "tools")
+    install(session, "test", "tools", "lint")  # lint: actionlint for published workflows
     session.run("python", "-m", "pytest", "scripts/tests", "-q", *session.posargs)
 
 

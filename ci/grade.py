@@ -5,6 +5,7 @@
     python ci/grade.py overlay LEARNER_REPO 03            # trusted: grade a learner's code here
     python ci/grade.py status                             # every stage's last grade, as a table
     python ci/grade.py check                              # course files intact in every stage
+    python ci/grade.py classroom 03                       # the grade for Classroom's reporter
     python ci/grade.py stage 03 --results FILE            # grade results written earlier
 
 ``run`` is the trusted half of a graded run. It never imports the learner's code: it checks
@@ -33,12 +34,15 @@ what GitHub Classroom's command grader and the stage badge read.
 from __future__ import annotations
 
 import argparse
+import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -617,6 +621,9 @@ def _child_environment(root: Path, key_file: Path) -> dict[str, str]:
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("PYTEST_", "PYTHON", "TINYTORCH_", "HYPOTHESIS_", "COV_"))
+        # GitHub Actions' step files ($GITHUB_OUTPUT, ...) and runtime tokens: learner code
+        # must not set the step's outputs (the Classroom result) or reach the artifact store.
+        and not name.startswith(("GITHUB_", "ACTIONS_", "RUNNER_"))
     }
     env.update(
         PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",
@@ -674,13 +681,22 @@ def run_pytest(
             "--hypothesis-profile=ci", "-q", "--no-header", "--tb=no", "-rN",
             *options, *targets,
         ]  # fmt: skip
+        separate = hasattr(os, "killpg")  # POSIX: the run gets its own process group
+        child = subprocess.Popen(
+            command, cwd=work / "cwd", env=_child_environment(root, key_file),
+            stdin=subprocess.DEVNULL, start_new_session=separate,
+        )  # fmt: skip
         try:
-            subprocess.run(
-                command, cwd=work / "cwd", env=_child_environment(root, key_file),
-                stdin=subprocess.DEVNULL, timeout=RUN_TIMEOUT, check=False,
-            )  # fmt: skip
+            child.wait(timeout=RUN_TIMEOUT)
         except subprocess.TimeoutExpired:
             return None, f"the test run took longer than {RUN_TIMEOUT} s and was stopped"
+        finally:
+            if separate:  # nothing the tests started outlives them (background writers)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(child.pid, signal.SIGKILL)
+            if child.poll() is None:
+                child.kill()
+                child.wait()
         return read_signed_results(results, key)
 
 
@@ -883,6 +899,71 @@ def status(root: Path) -> int:
     return 0
 
 
+def classroom_result(grade_json: dict | None, max_points: int, title: str) -> dict:
+    """A stage's grade in the format GitHub Classroom's autograding reporter reads.
+
+    One entry per graded test with its score, so Classroom counts partial credit (its
+    total is the sum of the scores over the sum of ``max_score``); hidden tests are one
+    more entry of their own. A missing grade scores 0 with status ``error``.
+    """
+    if grade_json is None:
+        return {
+            "version": 1, "status": "error", "max_score": max_points,
+            "tests": [{"name": title, "status": "error", "score": 0, "line_no": 0,
+                       "message": "this stage was not graded (its run produced no grade.json)"}],
+        }  # fmt: skip
+    hidden = grade_json.get("hidden", {})
+    tampered = grade_json["tampered"]
+    tests = [
+        {
+            "name": f"{title}: {t['name']}",
+            "status": "pass" if t["outcome"] == "passed" and not tampered else "fail",
+            "score": 0 if tampered else t["earned"],
+            "line_no": 0,
+            "message": (t["message"] or t["outcome"])[:500] if t["outcome"] != "passed" else "",
+        }
+        for t in grade_json["tests"]
+    ]
+    if tampered:
+        tests.insert(
+            0,
+            {
+                "name": f"{title}: not graded",
+                "status": "error",
+                "score": 0,
+                "line_no": 0,
+                "message": "; ".join(grade_json["integrity_problems"])[:1000],
+            },
+        )
+    if hidden.get("max_points"):
+        tests.append(
+            {
+                "name": f"{title}: hidden tests",
+                "status": "pass" if hidden["points"] == hidden["max_points"] else "fail",
+                "score": hidden["points"],
+                "line_no": 0,
+                "message": f"{hidden['points']}/{hidden['max_points']} points",
+            }
+        )
+    return {
+        "version": 1,
+        "status": "pass" if grade_json["complete"] else "fail",
+        "max_score": grade_json["max_points"] + hidden.get("max_points", 0),
+        "tests": tests,
+    }
+
+
+def classroom(root: Path, number: str, grade_path: Path | None) -> int:
+    """Print a stage's Classroom result, base64-encoded, for ``$GITHUB_OUTPUT``."""
+    entry = load_manifest(root)["stages"][number]
+    path = grade_path or root / entry["dir"] / GRADE_DIR / "grade.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    title = f"Stage {number} · {entry['title']}"
+    result = classroom_result(data, entry["points"], title)
+    print(base64.b64encode(json.dumps(result).encode("utf-8")).decode("ascii"))
+    return 0
+
+
 def check(root: Path) -> int:
     """Report edited or added files that would void a stage's grade, for every stage."""
     manifest = load_manifest(root)
@@ -922,6 +1003,11 @@ def main(argv: list[str] | None = None) -> int:
     one.add_argument("--out", type=Path, help="output folder (default: the stage's .grade/)")
     sub.add_parser("status", help="table of every stage's last grade")
     sub.add_parser("check", help="the course's own files are intact in every released stage")
+    room = sub.add_parser(
+        "classroom", help="a stage's grade as GitHub Classroom's reporter reads it (base64)"
+    )
+    room.add_argument("number", help="the stage: 3, 03 or stage-03")
+    room.add_argument("--grade", type=Path, help="grade.json (default: the stage's .grade/)")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "run":
@@ -934,6 +1020,8 @@ def main(argv: list[str] | None = None) -> int:
     number = stage_key(load_manifest(args.root), args.number)
     if args.command == "run":
         return run_stage(args.root, number, extra, args.out, color, hidden=args.hidden)
+    if args.command == "classroom":
+        return classroom(args.root, number, args.grade)
     if args.command == "overlay":
         replaced = overlay(args.root, args.learner.resolve(), number)
         return run_stage(args.root, number, [], args.out, color, replaced, args.hidden)

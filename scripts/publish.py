@@ -2,7 +2,8 @@
 """Publish the learners' repository: the released stages, without the answer key.
 
     python scripts/publish.py OUT [--through NN] [--mode classroom|self-study]
-                                  [--course-repo OWNER/NAME --course-ref SHA]
+                                  [--course-repo OWNER/NAME --course-ref SHA
+                                   --template-repo OWNER/NAME]
     nox -s publish -- OUT --through 03
 
 OUT becomes (or, when it already is one, grows) a git repository with:
@@ -11,7 +12,10 @@ OUT becomes (or, when it already is one, grows) a git repository with:
   generator renders them; ``shared/``; the grader (``ci/grade.py``, ``ci/stub_format.py``) and
   a manifest listing only the released stages; ``noxfile.py`` and ``pyproject.toml`` (the
   instructor sessions only exist where ``solutions/`` does); a learner README; the stage
-  workflows; and in classroom mode ``.github/workflows/classroom.yml``.
+  workflows; and in classroom mode ``.github/workflows/classroom.yml``: with
+  ``--course-repo``, ``--course-ref`` and ``--template-repo`` a small caller of this
+  repository's ``trusted-grading.yml`` pinned by commit (the learner's code is graded against
+  the template's own files), otherwise a workflow grading the learner's repository as it is.
 - never: ``solutions/``, ``scripts/`` (the generator reads solution markers), instructor
   workflows (``verify.yml``), ``.grade/``, ``.nox/``, virtualenvs, or a stage after ``--through``.
 
@@ -30,13 +34,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 from build_stages import MANIFEST_PATH, WORKFLOWS, Generator
 from course import ROOT, BuildError, Stage, files_under
-from templates import PYTHON_VERSION, classroom_workflow
+from templates import PYTHON_VERSION, classroom_workflow, trusted_classroom_workflow
 
 #: What OUT's files may never include, whatever the source tree holds.
 NEVER = (".git/", ".grade/", ".nox/", ".venv/", "venv/", "__pycache__/", ".hypothesis/")
@@ -156,8 +161,7 @@ def learner_files(
     generator: Generator,
     through: int,
     mode: str,
-    course_repo: str | None = None,
-    course_ref: str | None = None,
+    trusted: tuple[str, str, str] | None = None,
 ) -> tuple[dict[str, bytes], list[Stage]]:
     """Every file of the learner repository released through stage ``through``."""
     generated = generator.files or generator.build()
@@ -182,7 +186,10 @@ def learner_files(
     files[MANIFEST_PATH] = learner_manifest(json.loads(generated[MANIFEST_PATH]), released).encode()
     files["README.md"] = learner_readme(released, later, mode).encode()
     files[".gitignore"] = (root / ".gitignore").read_bytes()
-    if mode == "classroom":
+    if mode == "classroom" and trusted:
+        workflow = trusted_classroom_workflow(released, *trusted)
+        files[f"{WORKFLOWS}/classroom.yml"] = workflow.encode()
+    elif mode == "classroom":
         files[f"{WORKFLOWS}/classroom.yml"] = classroom_workflow(released).encode()
     return {rel: data for rel, data in files.items() if not _never_published(rel)}, released
 
@@ -227,8 +234,7 @@ def publish(
     out: Path,
     through: int,
     mode: str = "classroom",
-    course_repo: str | None = None,
-    course_ref: str | None = None,
+    trusted: tuple[str, str, str] | None = None,
 ) -> list[str]:
     """Publish (or extend the publication) in ``out``; return the commits made, as messages."""
     out.mkdir(parents=True, exist_ok=True)
@@ -243,19 +249,19 @@ def publish(
     made = []
     existing = _branches(out)
     generator = Generator(root)
-    _, released = learner_files(root, generator, through, mode, course_repo, course_ref)
+    _, released = learner_files(root, generator, through, mode, trusted)
     for stage in released:
         branch = f"stage-{stage.nn}"
         if branch in existing:
             continue
-        files, _ = learner_files(root, generator, stage.number, mode, course_repo, course_ref)
+        files, _ = learner_files(root, generator, stage.number, mode, trusted)
         _write_tree(out, files)
         _git(out, "add", "-A")
         message = f"Release stage {stage.nn} · {stage.title}"
         _git(out, "commit", "-q", "--allow-empty", "-m", message)
         _git(out, "branch", branch)
         made.append(message)
-    files, _ = learner_files(root, generator, through, mode, course_repo, course_ref)
+    files, _ = learner_files(root, generator, through, mode, trusted)
     _write_tree(out, files)
     _git(out, "add", "-A")
     if _git(out, "status", "--porcelain").strip():
@@ -275,17 +281,23 @@ def main(argv: list[str] | None = None) -> int:
         "--course-repo", help="OWNER/NAME of this course repository (trusted Classroom grading)"
     )
     parser.add_argument("--course-ref", help="the commit of it that grades (40 hex digits)")
+    parser.add_argument(
+        "--template-repo", help="OWNER/NAME the publication is pushed to (the pristine files)"
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
     out = args.out.resolve()
     if out == root or root in out.parents:
         parser.error("OUT must lie outside the course repository")
-    if bool(args.course_repo) != bool(args.course_ref):
-        parser.error("--course-repo and --course-ref go together")
+    trusted = (args.course_repo, args.course_ref, args.template_repo)
+    if any(trusted) and not all(trusted):
+        parser.error("--course-repo, --course-ref and --template-repo go together")
+    if args.course_ref and not re.fullmatch(r"[0-9a-f]{40}", args.course_ref):
+        parser.error("--course-ref must be a full commit hash (40 hex digits)")
     try:
         through = args.through or max(s.number for s in Generator(root).course.stages if s.ready)
-        made = publish(root, out, through, args.mode, args.course_repo, args.course_ref)
+        made = publish(root, out, through, args.mode, trusted if all(trusted) else None)
     except (PublishError, BuildError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,42 @@ def test_overlay_takes_only_the_learners_package(course, tmp_path):
     assert grade_json(pristine)["points"] == 5
     assert not (pristine / DIR / "tinytorch/conftest.py").exists()
     assert not (pristine / DIR / "tinytorch/link.py").exists()
+
+
+def test_a_background_process_cannot_rewrite_the_grade_afterwards(course):
+    """Learner code that forks a process to overwrite grade.json once grading is done: the
+    run's whole process group is stopped when the tests end."""
+    grade_file = course / DIR / ".grade/grade.json"
+    init = course / DIR / "tinytorch/__init__.py"
+    init.write_text(
+        textwrap.dedent(
+            f"""
+            import os, time
+
+            if os.fork() == 0:
+                time.sleep(4)
+                with open({str(grade_file)!r}, "w") as f:
+                    f.write('{{"points": 5, "max_points": 5, "complete": true}}')
+                os._exit(0)
+            """
+        )
+        + STUB
+    )
+    assert_zero(course, grade(course, "run", "01"))
+    time.sleep(6)
+    assert grade_json(course)["points"] == 0
+
+
+def test_learner_code_cannot_set_the_workflow_steps_outputs(course, tmp_path):
+    """In GitHub Actions, learner code that appends a forged Classroom result to
+    $GITHUB_OUTPUT finds no such variable: the test run's environment drops it."""
+    output = tmp_path / "github_output"
+    output.write_text("")
+    init = course / DIR / "tinytorch/__init__.py"
+    init.write_text(
+        "import os\n"
+        "if os.environ.get('GITHUB_OUTPUT'):\n"
+        "    open(os.environ['GITHUB_OUTPUT'], 'a').write('stage01=forged\\n')\n" + STUB
+    )
+    assert_zero(course, grade(course, "run", "01", env={"GITHUB_OUTPUT": str(output)}))
+    assert output.read_text() == ""
