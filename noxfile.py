@@ -5,6 +5,7 @@ Learners:    nox -s stage-03          run stage 03's tests and print its points 
              nox -s run -- 03 systems.layout      a stage's systems or milestone script
              nox -s status            every stage's last grade
              nox -s check             the course's tests and grader are intact
+             nox -s carry -- 05       your own earlier-stage code replaces the reference in 05
 Instructors (only in the course repository, which has solutions/):
              nox                      the full verification suite (sync, lint, tests, verify, stubs)
              nox -s publish -- OUT    write the learners' repository (see docs/instructor-guide.md)
@@ -100,6 +101,14 @@ def status(session: nox.Session) -> None:
 def check(session: nox.Session) -> None:
     """The course's own files (tests, helpers, grader) are intact in every released stage."""
     session.run(sys.executable, "ci/grade.py", "check")
+
+
+@nox.session(venv_backend="none", default=False)
+def carry(session: nox.Session) -> None:
+    """Carry your own earlier-stage code into a stage: nox -s carry -- 05 [--dry-run]."""
+    if not session.posargs:
+        session.error("usage: nox -s carry -- NN [--dry-run]")
+    session.run(sys.executable, "ci/carry.py", *session.posargs)
 
 
 @nox.session(name="run", default=False)

@@ -30,6 +30,7 @@ import re
 import sys
 from pathlib import Path
 
+from carry_map import function_map
 from course import (
     ROOT,
     SOLUTIONS,
@@ -268,10 +269,19 @@ class Generator:
                     if rel.startswith(prefix) and _is_protected(rel[len(prefix) :])
                 }
                 entry["tests"] = self._expected_tests(stage)
+                entry["functions"] = self._functions(stage)
             stages[stage.nn] = entry
         generated = {rel: _sha256(data) for rel, data in sorted(self.files.items())}
         payload = {"schema": 1, "grading_files": grading, "stages": stages, "generated": generated}
         return json.dumps(payload, indent=1, sort_keys=True) + "\n"
+
+    def _functions(self, stage: Stage) -> dict[str, dict]:
+        """Which function of the stage folder holds which stage's exercise (for carry)."""
+        found = {}
+        for rel, module in self._modules.items():
+            if module is not None and self.owners[rel].number <= stage.number:
+                found.update(function_map(self.course, module, stage.number))
+        return found
 
     def _expected_tests(self, stage: Stage) -> dict[str, dict]:
         """The stage's graded tests, each with its points per case and number of cases."""

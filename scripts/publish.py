@@ -46,7 +46,7 @@ from templates import PYTHON_VERSION, classroom_workflow, trusted_classroom_work
 #: What OUT's files may never include, whatever the source tree holds.
 NEVER = (".git/", ".grade/", ".nox/", ".venv/", "venv/", "__pycache__/", ".hypothesis/")
 #: Files copied from the course repository as they are.
-COPIED = ("noxfile.py", "pyproject.toml", "ci/grade.py", "ci/stub_format.py")
+COPIED = ("noxfile.py", "pyproject.toml", "ci/grade.py", "ci/stub_format.py", "ci/carry.py")
 #: The identity of publication commits (an instructor can set GIT_AUTHOR_* to override).
 AUTHOR = ("TinyTorch course", "course@tinytorch.invalid")
 
@@ -124,6 +124,7 @@ nox -s stage-03                                  # a stage's tests, points table
 nox -s stage-03 -- -k linear                     # only the tests matching "linear" (not saved)
 nox -s stage-03 -- 'tests/stage_03/test_linear.py::test_linear_matches_numpy' --tb=short
 nox -s run -- 03 systems.<name>                  # a stage's systems or milestone script
+nox -s carry -- 04                               # your own code of stages 01-03 into 04
 nox -s status                                    # every stage's last grade
 nox -s check                                     # the tests and grader are intact
 ```
