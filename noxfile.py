@@ -9,6 +9,7 @@ Learners:    nox -s stage-03          run stage 03's tests and print its points 
 Instructors (only in the course repository, which has solutions/):
              nox                      the full verification suite (sync, lint, tests, verify, stubs)
              nox -s publish -- OUT    write the learners' repository (see docs/instructor-guide.md)
+             nox -s regrade -- DIR    grade learners' repositories with the course's tests
              nox -s bench             performance workloads against a NumPy floor
 
 Sessions reuse their virtualenv (a second run starts in seconds) and use uv when it is
@@ -171,6 +172,15 @@ def publish(session: nox.Session) -> None:
     if not session.posargs:
         session.error("usage: nox -s publish -- OUT [--through NN] [--mode classroom|self-study]")
     session.run(sys.executable, "scripts/publish.py", *session.posargs)
+
+
+@instructor_session(default=False)
+def regrade(session: nox.Session) -> None:
+    """Grade learner repositories: nox -s regrade -- SUBMISSIONS_DIR [--stage NN] [--jobs N]."""
+    if not session.posargs:
+        session.error("usage: nox -s regrade -- SUBMISSIONS_DIR [--stage NN] [--jobs N]")
+    install(session, "test")
+    session.run("python", "scripts/regrade.py", *session.posargs)
 
 
 @instructor_session(default=False)

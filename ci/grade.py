@@ -657,7 +657,12 @@ def read_signed_results(path: Path, key: bytes) -> tuple[dict | None, str]:
 
 
 def run_pytest(
-    root: Path, entry: dict, options: list[str], paths: list[str], hidden: Path | None = None
+    root: Path,
+    entry: dict,
+    options: list[str],
+    paths: list[str],
+    hidden: Path | None = None,
+    timeout: float = RUN_TIMEOUT,
 ) -> tuple[dict | None, str]:
     """Run the stage's tests in a hardened child process; return its signed results."""
     folder = root / entry["dir"]
@@ -687,9 +692,9 @@ def run_pytest(
             stdin=subprocess.DEVNULL, start_new_session=separate,
         )  # fmt: skip
         try:
-            child.wait(timeout=RUN_TIMEOUT)
+            child.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            return None, f"the test run took longer than {RUN_TIMEOUT} s and was stopped"
+            return None, f"the test run took longer than {timeout:g} s and was stopped"
         finally:
             if separate:  # nothing the tests started outlives them (background writers)
                 with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -708,6 +713,7 @@ def run_stage(
     color: bool = False,
     replaced: list[str] | None = None,
     hidden: Path | None = None,
+    timeout: float = RUN_TIMEOUT,
 ) -> int:
     """``nox -s stage-NN``: check, run, grade and report one stage."""
     manifest = load_manifest(root)
@@ -728,7 +734,7 @@ def run_stage(
         shutil.rmtree(folder / HIDDEN_DIR, ignore_errors=True)
         shutil.copytree(hidden / f"stage_{number}", hidden_target)
     try:
-        results, problem = run_pytest(root, entry, options, paths, hidden_target)
+        results, problem = run_pytest(root, entry, options, paths, hidden_target, timeout)
     finally:
         if hidden_target is not None:
             shutil.rmtree(folder / HIDDEN_DIR, ignore_errors=True)
@@ -997,6 +1003,9 @@ def main(argv: list[str] | None = None) -> int:
     over.add_argument("number", help="the stage: 3, 03 or stage-03")
     over.add_argument("--out", type=Path, help="output folder (default: the stage's .grade/)")
     over.add_argument("--hidden", type=Path, help="a folder of hidden tests (stage_NN/test_*.py)")
+    over.add_argument(
+        "--timeout", type=float, default=RUN_TIMEOUT, help="seconds the test run may take"
+    )
     one = sub.add_parser("stage", help="grade results written earlier by the grading plugin")
     one.add_argument("number", help="the stage: 3, 03 or stage-03")
     one.add_argument("--results", type=Path, required=True, help="the plugin's results JSON")
@@ -1024,7 +1033,9 @@ def main(argv: list[str] | None = None) -> int:
         return classroom(args.root, number, args.grade)
     if args.command == "overlay":
         replaced = overlay(args.root, args.learner.resolve(), number)
-        return run_stage(args.root, number, [], args.out, color, replaced, args.hidden)
+        return run_stage(
+            args.root, number, [], args.out, color, replaced, args.hidden, args.timeout
+        )
     return grade_stage(args.root, number, args.results, args.out, color)
 
 
