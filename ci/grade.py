@@ -445,9 +445,12 @@ def render_terminal(g: Grade, color: bool = False) -> str:
         lines.append(
             f"  {t['earned']:>2}/{t['points']:<2} {mark}  {t['name']:<{width}}  {style(t['doc'], '2')}"
         )
-        if not ok:
+        stub = find_stub(t["message"]) if not ok else None
+        if stub is not None and stub.own:  # not written yet: no example or hint to read
+            lines.append(style(f"         implement {stub.name}", "33"))
+        elif not ok:
             lines += [f"         {line}" for line in t["message"].splitlines()]
-            for example_line in t["falsifying_example"].splitlines()[:8]:
+            for example_line in t["falsifying_example"].splitlines()[:12]:
                 lines.append(style(f"         {example_line}", "33"))
             if t["hint"]:
                 lines.append(style(f"         hint: {t['hint']}", "36"))

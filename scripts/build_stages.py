@@ -70,8 +70,15 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _first_sentence(doc: str | None) -> str:
+    """A docstring's whole first sentence, as the grading plugin shows it (``first_sentence``)."""
+    paragraph = " ".join((doc or "").strip().split("\n\n", 1)[0].split())
+    match = re.search(r"^(.+?[.!?])(?=\s|$)", paragraph)
+    return match.group(1) if match else paragraph
+
+
 def _test_functions(path: Path) -> list[tuple[str, str, str]]:
-    """(name, points, first docstring line) of each graded test function in a test file.
+    """(name, points, first docstring sentence) of each graded test function in a test file.
 
     Points are per test case, so a parametrized test shows "2 × 3" (three cases of 2 points),
     or "2 each" when the cases are not a literal list.
@@ -98,8 +105,7 @@ def _test_functions(path: Path) -> list[tuple[str, str, str]]:
         shown = (
             f"{points}" if cases == 1 else (f"{points} × {cases}" if cases else f"{points} each")
         )
-        doc = (ast.get_docstring(node) or "").strip().splitlines()
-        found.append((node.name, shown, doc[0] if doc else ""))
+        found.append((node.name, shown, _first_sentence(ast.get_docstring(node))))
     return found
 
 

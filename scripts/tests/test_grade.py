@@ -135,8 +135,8 @@ def test_reports_show_failures_with_message_example_and_hint():
             result("test_a", 2, "passed"),
             result(
                 "test_b", 2, "failed", 4,
-                message="NotImplementedError: stage 02: ReLU.forward",
-                example="Falsifying example: test_b(\n    x=array([0.5]),\n)",
+                message="AssertionError: relu(-1) is 0",
+                example="Falsifying example: test_b(\n    data=data(...),\n)\nDraw 1: array([0.5])",
                 hint="look at ReLU.forward",
             ),
         ),
@@ -145,9 +145,9 @@ def test_reports_show_failures_with_message_example_and_hint():
     )  # fmt: skip
     text = grader.render_terminal(g)
     assert "Stage 02 · Activations: 2/6 points" in text
-    assert "NotImplementedError: stage 02: ReLU.forward" in text
-    assert "x=array([0.5])," in text and "hint: look at ReLU.forward" in text
-    assert "Next: implement ReLU.forward: 1 of the 1 failing tests stop at its stub" in text
+    assert "AssertionError: relu(-1) is 0" in text
+    assert "Draw 1: array([0.5])" in text and "hint: look at ReLU.forward" in text
+    assert "Next: make test_a.py::test_b pass." in text
     assert "nox -s stage-02 -- 'tests/stage_02/test_a.py::test_b' --tb=short" in text
     summary = grader.render_summary(g)
     assert "| ✅ | `test_a.py::test_a` | 2/2 |" in summary
@@ -362,3 +362,24 @@ def test_learner_arguments_are_filters_only(tmp_path):
     ):
         with pytest.raises(grader.UsageError):
             grader.learner_args(bad, folder, tmp_path)
+
+
+def test_a_stub_prints_one_line_naming_what_to_implement():
+    g = grade(
+        make(
+            result("test_a", 2, "passed"),
+            result(
+                "test_b", 2, "failed", 4,
+                message="NotImplementedError: stage 02: ReLU.forward: max(x, 0) elementwise.",
+                example="Falsifying example: test_b(\n    x=array([0.5]),\n)",
+                hint="negative inputs must give 0",
+            ),
+        ),
+        STAGE,
+        [],
+    )  # fmt: skip
+    text = grader.render_terminal(g)
+    row = text.split("test_a.py::test_b", 1)[1].split("\n")
+    assert row[1] == "         implement ReLU.forward"
+    assert "x=array" not in text and "negative inputs" not in text
+    assert "NotImplementedError" not in text

@@ -203,12 +203,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.failed and call.excinfo is not None:
         notes = getattr(call.excinfo.value, "__notes__", None) or []
         example = next((n for n in notes if _FALSIFYING.match(n)), "")
+        draws = [n.strip() for n in notes if _DRAW.match(n)]  # values drawn inside the test
+        if example and draws:
+            example = "\n".join([example.strip(), *draws])
         if example:
             report.user_properties.append(("tt_example", example.strip()[:2000]))
     return report
 
 
 # Hypothesis's minimal failing input; older releases say "Falsifying example".
+#: Values a test drew with ``data.draw(...)``; Hypothesis adds one "Draw n: ..." note each.
+_DRAW = re.compile(r"^Draw \d+(?: \([^)]*\))?: ")
 _FALSIFYING = re.compile(
     r"^((?:Falsifying (?:explicit )?example|Failing test case):.*?)(?:\n\s*\n|\Z)", re.S | re.M
 )
