@@ -162,7 +162,7 @@ def learner_files(
     generator: Generator,
     through: int,
     mode: str,
-    trusted: tuple[str, str, str] | None = None,
+    trusted: tuple[str, ...] | None = None,
 ) -> tuple[dict[str, bytes], list[Stage]]:
     """Every file of the learner repository released through stage ``through``."""
     generated = generator.files or generator.build()
@@ -235,7 +235,7 @@ def publish(
     out: Path,
     through: int,
     mode: str = "classroom",
-    trusted: tuple[str, str, str] | None = None,
+    trusted: tuple[str, ...] | None = None,
 ) -> list[str]:
     """Publish (or extend the publication) in ``out``; return the commits made, as messages."""
     out.mkdir(parents=True, exist_ok=True)
@@ -285,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--template-repo", help="OWNER/NAME the publication is pushed to (the pristine files)"
     )
+    parser.add_argument(
+        "--hidden-tests-repo", help="OWNER/NAME of private hidden tests (trusted mode only)"
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
@@ -294,11 +297,15 @@ def main(argv: list[str] | None = None) -> int:
     trusted = (args.course_repo, args.course_ref, args.template_repo)
     if any(trusted) and not all(trusted):
         parser.error("--course-repo, --course-ref and --template-repo go together")
+    if args.hidden_tests_repo and not all(trusted):
+        parser.error("--hidden-tests-repo needs trusted mode (--course-repo ...)")
     if args.course_ref and not re.fullmatch(r"[0-9a-f]{40}", args.course_ref):
         parser.error("--course-ref must be a full commit hash (40 hex digits)")
     try:
         through = args.through or max(s.number for s in Generator(root).course.stages if s.ready)
-        made = publish(root, out, through, args.mode, trusted if all(trusted) else None)
+        if all(trusted):
+            trusted = (*trusted, args.hidden_tests_repo)
+        made = publish(root, out, through, args.mode, trusted if all(trusted[:3]) else None)
     except (PublishError, BuildError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
