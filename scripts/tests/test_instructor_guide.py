@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,12 +32,9 @@ def test_the_readme_links_the_guide():
 
 
 def test_every_nox_session_the_guide_names_exists():
-    listing = (
-        subprocess.run(["nox", "-l"], cwd=ROOT, capture_output=True, text=True, check=False).stdout
-        or subprocess.run(
-            ["python", "-m", "nox", "-l"], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout
-    )
+    listing = subprocess.run(
+        [sys.executable, "-m", "nox", "-l"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     for command in commands():
         if command.startswith("nox -s "):
             assert f" {command.split()[2]} -> " in listing, command
@@ -72,7 +70,7 @@ def test_the_regrade_command_parses(monkeypatch):
     for command in commands():
         if command.startswith("nox -s regrade -- "):
             assert regrade.main(shlex.split(command.split(" -- ", 1)[1])) == 0
-    root, submissions, stage, jobs, hidden, out, timeout = seen["args"]
+    _root, submissions, stage, jobs, hidden, out, _timeout = seen["args"]
     assert (submissions.name, stage, jobs, hidden.name, out.name) == (
         "submissions",
         "03",
