@@ -141,7 +141,10 @@ package: the stubs that raise `NotImplementedError("stage 03: ...")` under `# TO
 
 **Each stage folder starts from the reference solution of every earlier stage**, by design: stage
 05 builds on a framework whose stages 01–04 work, whatever happened in yours. That is why a
-stage is released only after the previous one is due.
+stage is released only after the previous one is due. To build on your own code instead,
+`nox -s carry -- 05` replaces the reference functions in stage 05 with the ones you wrote in
+stages 01–04 (it saves what it replaces in `.carry-backup/`, refuses functions whose
+surroundings changed between stages, and never touches stage 05's own exercises).
 
 ## Grading
 
