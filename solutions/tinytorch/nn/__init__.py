@@ -32,3 +32,7 @@ from tinytorch.nn.embedding import Embedding
 from tinytorch.nn.positional import LearnedPositionalEmbedding, SinusoidalPositionalEncoding
 
 # END REVEAL
+# BEGIN REVEAL stage=12
+from tinytorch.nn.multihead_attention import MultiheadAttention
+
+# END REVEAL

@@ -30,7 +30,6 @@ from tinytorch.nn.embedding import embedding, one_hot
 from tinytorch.nn.positional import sinusoidal_position_encoding
 
 
-
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0) elementwise. ``inplace`` is accepted for PyTorch compatibility; a new tensor
     is always returned."""
