@@ -123,7 +123,9 @@ def test_bad_ids_are_rejected_with_the_id_and_table_size():
     3, hint="N(0, 1) init, then zero the padding row; -1 means the last row; check the range"
 )
 def test_embedding_module_init_and_padding_idx():
-    """nn.Embedding: weight (num, dim) from N(0, 1), padding row zeroed, negative padding_idx
+    """nn.Embedding draws N(0, 1), zeroes the padding row and normalises padding_idx.
+
+    nn.Embedding: weight (num, dim) from N(0, 1), padding row zeroed, negative padding_idx
     normalised, out-of-range padding_idx rejected."""
     tt.manual_seed(0)
     emb = nn.Embedding(400, 50)
@@ -145,7 +147,9 @@ def test_embedding_module_init_and_padding_idx():
 
 @pytest.mark.points(3, hint="freeze=True: requires_grad False; the weight is the given tensor")
 def test_from_pretrained_uses_the_vectors_and_freezes_them():
-    """from_pretrained copies nothing, freezes by default, trains with freeze=False, and keeps
+    """from_pretrained shares the given vectors and freezes them unless freeze=False.
+
+    from_pretrained copies nothing, freezes by default, trains with freeze=False, and keeps
     the given padding row (which gets no gradient)."""
     vectors = tt.tensor(np.arange(12, dtype=np.float32).reshape(4, 3))
     frozen = nn.Embedding.from_pretrained(vectors)
@@ -178,7 +182,9 @@ def test_one_hot_matches_rows_of_the_identity(ids, extra):
 
 @pytest.mark.points(2, hint="negative ids and ids >= num_classes are ValueErrors naming the id")
 def test_one_hot_rejects_bad_class_values():
-    """one_hot refuses negative ids, ids >= num_classes, float ids, and an empty input without
+    """one_hot refuses negative, too large and float ids, and an empty input without a size.
+
+    one_hot refuses negative ids, ids >= num_classes, float ids, and an empty input without
     num_classes."""
     assert F.one_hot(tt.tensor([1, 0]), 2).shape == (2, 2)
     with pytest.raises(ValueError, match="-1"):
