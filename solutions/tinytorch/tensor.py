@@ -748,7 +748,8 @@ class Tensor:
         #   grad; without a gradient, backward only works on a scalar (say so, name the shape,
         #   suggest .sum() or gradient=); a gradient of another shape (name the gradient's
         #   shape, then the tensor's). Start from ones for a one-element tensor; cast a given
-        #   gradient to self.dtype.
+        #   gradient to self.dtype. Turn a gradient that is not a Tensor into one with
+        #   _as_gradient(gradient), which explains a ragged list or a string clearly.
         if not self.requires_grad:
             raise RuntimeError(
                 "backward() on a tensor that does not require grad: no input of the "
@@ -763,7 +764,7 @@ class Tensor:
                 )
             grad = np.ones_like(self.data)
         else:
-            grad = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
+            grad = _as_gradient(gradient).data
             if grad.shape != self.shape:
                 raise RuntimeError(
                     f"backward(): gradient has shape {grad.shape} but the tensor has shape "
@@ -823,6 +824,23 @@ def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
 def _to_float(t: Tensor) -> Tensor:
     """Integer and bool tensors become float32 before float-valued operations, as in PyTorch."""
     return t if t.dtype.kind == "f" else elementwise.Cast.apply(t, dtype=dtypes.default_float)
+
+
+def _as_gradient(gradient) -> Tensor:
+    """``backward``'s ``gradient`` argument as a Tensor of numbers, or an error saying why not.
+
+    A ragged nested list or a string would otherwise surface as NumPy's messages about
+    "inhomogeneous shapes" or converting strings to floats.
+    """
+    if isinstance(gradient, Tensor):
+        return gradient
+    try:
+        return Tensor(gradient)
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            f"backward(): gradient must be a tensor of numbers with the output's shape, got "
+            f"{type(gradient).__name__} {gradient!r:.60}: {error}"
+        ) from None
 
 
 def _normalize_dim(dim: int, ndim: int) -> int:
