@@ -83,6 +83,7 @@ def test_digits_file_is_checksum_verified(tmp_path):
         (lambda a: a.update(test_labels=a["test_labels"][:-1]), r"360 integers.*\(359,\)"),
         (lambda a: a["train_labels"].__setitem__(3, 10), r"0\.\.9, found 0\.\.10"),
     ],
+    ids=["image_shape", "image_dtype", "pixel_range", "label_count", "label_range"],
 )
 def test_digits_file_with_a_matching_checksum_is_still_validated(tmp_path, change, reason):
     """A file whose SHA-256 matches what the caller passed, but whose arrays have the wrong
