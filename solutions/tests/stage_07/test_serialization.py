@@ -224,7 +224,8 @@ def test_concurrent_saves_to_one_path_never_collide(tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    if errors:
+        raise errors[0]
     assert _folder(tmp_path) == ["shared.ckpt"]
     final = tt.load(path)
     assert final["step"] == 14

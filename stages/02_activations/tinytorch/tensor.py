@@ -685,6 +685,23 @@ def _to_float(t: Tensor) -> Tensor:
     return t if t.dtype.kind == "f" else elementwise.Cast.apply(t, dtype=dtypes.default_float)
 
 
+def _as_gradient(gradient) -> Tensor:
+    """``backward``'s ``gradient`` argument as a Tensor of numbers, or an error saying why not.
+
+    A ragged nested list or a string would otherwise surface as NumPy's messages about
+    "inhomogeneous shapes" or converting strings to floats.
+    """
+    if isinstance(gradient, Tensor):
+        return gradient
+    try:
+        return Tensor(gradient)
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            f"backward(): gradient must be a tensor of numbers with the output's shape, got "
+            f"{type(gradient).__name__} {gradient!r:.60}: {error}"
+        ) from None
+
+
 def _normalize_dim(dim: int, ndim: int) -> int:
     """Map a possibly negative ``dim`` into ``range(ndim)`` or raise IndexError."""
     if not -max(ndim, 1) <= dim < max(ndim, 1):

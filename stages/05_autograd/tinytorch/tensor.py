@@ -691,7 +691,8 @@ class Tensor:
         #   grad; without a gradient, backward only works on a scalar (say so, name the shape,
         #   suggest .sum() or gradient=); a gradient of another shape (name the gradient's
         #   shape, then the tensor's). Start from ones for a one-element tensor; cast a given
-        #   gradient to self.dtype.
+        #   gradient to self.dtype. Turn a gradient that is not a Tensor into one with
+        #   _as_gradient(gradient), which explains a ragged list or a string clearly.
         raise NotImplementedError(
             "stage 05: Tensor.backward: validate, then hand over to tinytorch.autograd.backward."
         )
@@ -738,6 +739,23 @@ def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
 def _to_float(t: Tensor) -> Tensor:
     """Integer and bool tensors become float32 before float-valued operations, as in PyTorch."""
     return t if t.dtype.kind == "f" else elementwise.Cast.apply(t, dtype=dtypes.default_float)
+
+
+def _as_gradient(gradient) -> Tensor:
+    """``backward``'s ``gradient`` argument as a Tensor of numbers, or an error saying why not.
+
+    A ragged nested list or a string would otherwise surface as NumPy's messages about
+    "inhomogeneous shapes" or converting strings to floats.
+    """
+    if isinstance(gradient, Tensor):
+        return gradient
+    try:
+        return Tensor(gradient)
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            f"backward(): gradient must be a tensor of numbers with the output's shape, got "
+            f"{type(gradient).__name__} {gradient!r:.60}: {error}"
+        ) from None
 
 
 def _normalize_dim(dim: int, ndim: int) -> int:

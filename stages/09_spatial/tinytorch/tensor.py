@@ -700,7 +700,7 @@ class Tensor:
                 )
             grad = np.ones_like(self.data)
         else:
-            grad = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
+            grad = _as_gradient(gradient).data
             if grad.shape != self.shape:
                 raise RuntimeError(
                     f"backward(): gradient has shape {grad.shape} but the tensor has shape "
@@ -749,6 +749,23 @@ def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
 def _to_float(t: Tensor) -> Tensor:
     """Integer and bool tensors become float32 before float-valued operations, as in PyTorch."""
     return t if t.dtype.kind == "f" else elementwise.Cast.apply(t, dtype=dtypes.default_float)
+
+
+def _as_gradient(gradient) -> Tensor:
+    """``backward``'s ``gradient`` argument as a Tensor of numbers, or an error saying why not.
+
+    A ragged nested list or a string would otherwise surface as NumPy's messages about
+    "inhomogeneous shapes" or converting strings to floats.
+    """
+    if isinstance(gradient, Tensor):
+        return gradient
+    try:
+        return Tensor(gradient)
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            f"backward(): gradient must be a tensor of numbers with the output's shape, got "
+            f"{type(gradient).__name__} {gradient!r:.60}: {error}"
+        ) from None
 
 
 def _normalize_dim(dim: int, ndim: int) -> int:
