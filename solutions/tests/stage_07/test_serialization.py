@@ -315,7 +315,7 @@ def test_crafted_checkpoint_headers_are_value_errors_naming_the_file(tmp_path):
         buffer = io.BytesIO()
         np.save(buffer, np.frombuffer((text + "]" * 100_000 + "}").encode(), np.uint8))
         archive.writestr("__tinytorch__.npy", buffer.getvalue())
-    with pytest.raises(ValueError, match="deep.*nested too deeply"):
+    with pytest.raises(ValueError, match=r"deep.*nested too deeply"):
         tt.load(path)
 
 
@@ -350,7 +350,12 @@ def test_load_never_inflates_beyond_the_file_size(tmp_path):
     assert tt.load(tmp_path / "good")["w"].shape == (2,)
     bomb = tmp_path / "bomb"
     header = io.BytesIO()
-    np.save(header, np.frombuffer(json.dumps(_header({"__kind__": "ndarray", "array": "array_0"})).encode(), np.uint8))
+    np.save(
+        header,
+        np.frombuffer(
+            json.dumps(_header({"__kind__": "ndarray", "array": "array_0"})).encode(), np.uint8
+        ),
+    )
     size = 32 * 2**20
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("__tinytorch__.npy", header.getvalue())
@@ -378,6 +383,11 @@ def _npy_header(shape, dtype):
     """The bytes of a .npy file's header (magic string, version 1.0, dict), without data."""
     buffer = io.BytesIO()
     np.lib.format.write_array_header_1_0(
-        buffer, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)), "fortran_order": False, "shape": shape}
+        buffer,
+        {
+            "descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
+            "fortran_order": False,
+            "shape": shape,
+        },
     )
     return buffer.getvalue()

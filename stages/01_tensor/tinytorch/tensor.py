@@ -623,7 +623,17 @@ class Tensor:
 
 
 #: What a binary operator accepts on its other side; anything else gives NotImplemented.
-_OPERAND_TYPES = (Tensor, builtins.bool, int, builtins.float, np.number, np.bool_, list, tuple, np.ndarray)
+_OPERAND_TYPES = (
+    Tensor,
+    builtins.bool,
+    int,
+    builtins.float,
+    np.number,
+    np.bool_,
+    list,
+    tuple,
+    np.ndarray,
+)
 
 
 def _cast(t: Tensor, dtype: np.dtype) -> Tensor:

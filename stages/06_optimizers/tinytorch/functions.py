@@ -303,9 +303,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 def _tensor_list(tensors, name: str) -> list[Tensor]:
     """``tensors`` as a non-empty list of Tensors, or a TypeError/ValueError saying why not."""
     if isinstance(tensors, Tensor) or not isinstance(tensors, Sequence):
-        raise TypeError(
-            f"{name} expects a list or tuple of tensors, got {type(tensors).__name__}"
-        )
+        raise TypeError(f"{name} expects a list or tuple of tensors, got {type(tensors).__name__}")
     if len(tensors) == 0:
         raise ValueError(f"{name} expects a non-empty list of tensors")
     for i, t in enumerate(tensors):

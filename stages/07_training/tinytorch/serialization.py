@@ -284,7 +284,9 @@ def _read_npy(member: IO[bytes], entry: zipfile.ZipInfo) -> np.ndarray:
     else:
         raise ValueError(f"entry {entry.filename!r} has .npy format version {version}")
     if dtype.kind not in _ARRAY_KINDS or dtype.fields is not None or dtype.subdtype is not None:
-        raise ValueError(f"entry {entry.filename!r} holds dtype {dtype}, which tinytorch never saves")
+        raise ValueError(
+            f"entry {entry.filename!r} holds dtype {dtype}, which tinytorch never saves"
+        )
     nbytes = math.prod(shape) * dtype.itemsize
     held = entry.file_size - member.tell()
     if nbytes != held:

@@ -96,7 +96,9 @@ def test_cat_matches_numpy(case):
     are promoted (int64 with float32 gives float32)."""
     arrays, dim = case
     assert_close(tt.cat([tt.tensor(a) for a in arrays], dim), np.concatenate(arrays, dim))
-    assert_close(tt.concat(tuple(tt.tensor(a) for a in arrays), dim=dim), np.concatenate(arrays, dim))
+    assert_close(
+        tt.concat(tuple(tt.tensor(a) for a in arrays), dim=dim), np.concatenate(arrays, dim)
+    )
     ints = np.ones(arrays[0].shape, np.int64)
     mixed = tt.cat([tt.tensor(ints), tt.tensor(arrays[0])], dim)
     assert_close(mixed, np.concatenate([ints.astype(np.float32), arrays[0]], dim))

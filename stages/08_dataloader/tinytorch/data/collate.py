@@ -109,7 +109,9 @@ def first_mismatch(batch: list) -> Exception | None:
                         f"each element in list of batch should be of equal size: sample "
                         f"0{where} has {len(a)} items, sample {index}{where} has {len(b)}"
                     )
-                stack.extend((x, y, f"{where}[{i}]") for i, (x, y) in enumerate(zip(a, b, strict=True)))
+                stack.extend(
+                    (x, y, f"{where}[{i}]") for i, (x, y) in enumerate(zip(a, b, strict=True))
+                )
     return None
 
 

@@ -233,7 +233,9 @@ def _array(shape: tuple, dtype: bytes, raw: bytes) -> bytes:
 def _batch(data: bytes, labels: list) -> bytes:
     """A protocol-2 dict {'data': <data>, 'labels': labels}, keys as Python 2's str."""
     items = b"".join(b"J" + struct.pack("<i", y) + b"a" for y in labels)
-    return b"\x80\x02}" + _py2_str(b"data") + data + b"s" + _py2_str(b"labels") + b"]" + items + b"s."
+    return (
+        b"\x80\x02}" + _py2_str(b"data") + data + b"s" + _py2_str(b"labels") + b"]" + items + b"s."
+    )
 
 
 def _structured_state(offset: int) -> bytes:
@@ -275,7 +277,14 @@ def test_a_crafted_dtype_is_refused_without_crashing(tmp_path, name):
     checksums["test_batch"] = md5(evil)
     package_root = Path(tt.__file__).resolve().parents[1]
     run = subprocess.run(
-        [sys.executable, "-c", CRAFTED_LOADER, str(package_root), str(tmp_path), json.dumps(checksums)],
+        [
+            sys.executable,
+            "-c",
+            CRAFTED_LOADER,
+            str(package_root),
+            str(tmp_path),
+            json.dumps(checksums),
+        ],
         capture_output=True,
         text=True,
         timeout=60,

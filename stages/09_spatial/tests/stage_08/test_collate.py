@@ -123,5 +123,7 @@ def test_collate_says_which_sample_and_field_differ():
         with pytest.raises(error, match=message):
             default_collate(batch)
     loader = tt.data.DataLoader([*good, {"image": tt.zeros(2, 2), "label": "x"}], batch_size=3)
-    with pytest.raises(TypeError, match=r"sample 2\['label'\] is str, but sample 0\['label'\] is int"):
+    with pytest.raises(
+        TypeError, match=r"sample 2\['label'\] is str, but sample 0\['label'\] is int"
+    ):
         next(iter(loader))

@@ -84,7 +84,9 @@ def _check_split(path: Path, split: str, images: np.ndarray, labels: np.ndarray)
     N integers in 0..9."""
     problem = None
     if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8):
-        problem = f"{split}_images must be uint8 of shape (N, 8, 8), got {images.dtype} {images.shape}"
+        problem = (
+            f"{split}_images must be uint8 of shape (N, 8, 8), got {images.dtype} {images.shape}"
+        )
     elif images.size and images.max() > MAX_PIXEL:
         problem = f"{split}_images must be in 0..{MAX_PIXEL}, found {images.max()}"
     elif labels.dtype.kind not in "iu" or labels.shape != (len(images),):
