@@ -250,7 +250,7 @@ CRAFTED_LOADER = """
 import json, pickle, sys
 sys.path.insert(0, sys.argv[1])
 from tinytorch.datasets import CIFAR10, DatasetFileError
-from tinytorch.datasets.cifar import unpickle_batch
+from tinytorch.datasets.batch_pickle import unpickle_batch
 root, checksums = sys.argv[2], json.loads(sys.argv[3])
 try:
     CIFAR10(root, train=False, checksums=checksums)
