@@ -11,7 +11,13 @@ needs data, so tinytorch writes data only:
 
 JSON cannot tell a tuple from a list or an int key from a str key, so those carry a small tag
 (``{"__kind__": "tuple", "items": [...]}``), and every dict is stored as a list of key-value
-pairs, keeping its key types and order. Reading uses ``np.load(..., allow_pickle=False)``.
+pairs, keeping its key types and order.
+
+A file on disk is a trust boundary too, so reading parses the archive itself instead of
+calling ``np.load``: each entry's ``.npy`` header must account for exactly the bytes the entry
+holds, and the entries together for no more than the file's size, before anything is
+allocated; object arrays (which would need pickle) are refused. Writing is atomic: a new file,
+flushed to disk, renamed over the old one.
 """
 
 from __future__ import annotations
