@@ -69,7 +69,7 @@ def collate(batch: list):
     # BEGIN SOLUTION
     # TODO: follow the table above by the first sample's type, recursing into containers.
     # HINT: check bool before int (True is an int in Python); zip(*batch) transposes a list
-    #   of samples into a list of fields. In PyTorch's words: list samples of different
+    #   of samples into a list of fields, and collate(list(field)) batches each field. In PyTorch's words: list samples of different
     #   lengths are a RuntimeError, "each element in list of batch should be of equal size";
     #   any other type is a TypeError ending "found <its type(elem)>".
     if not batch:
