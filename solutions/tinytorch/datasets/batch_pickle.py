@@ -78,7 +78,10 @@ class _ArraySpec:
 
 
 class _NDArrayMarker:
-    """Stands for ``numpy.ndarray`` in a pickle: only ever an argument, never called."""
+    """Stands for ``numpy.ndarray`` in a pickle: only ever an argument, never called, and
+    without attributes a BUILD could set."""
+
+    __slots__ = ()
 
 
 _NDARRAY = _NDArrayMarker()
@@ -118,7 +121,7 @@ def _checked_array(raw, dtype, shape, order) -> np.ndarray:
     return np.frombuffer(raw, dtype.dtype).reshape(shape, order=order).copy()  # writable
 
 
-def _latin1_encode(text, encoding="utf-8") -> bytes:
+def _latin1_encode(text, encoding) -> bytes:
     """Stand-in for ``_codecs.encode``, which Python 3 uses to pickle ``bytes`` under
     protocol 2 (``_codecs.encode("\xff", "latin1")``); nothing else is encoded."""
     if not isinstance(text, str) or encoding not in ("latin1", "latin-1"):
@@ -171,7 +174,13 @@ def unpickle_batch(data: bytes) -> dict[str, object]:
         pickle.UnpicklingError: the file names a global, dtype or value a batch never holds.
         ValueError: the file holds something other than a dict.
     """
-    entry = _checked_result(BatchUnpickler(io.BytesIO(data), encoding="latin1").load())
+    try:
+        entry = _checked_result(BatchUnpickler(io.BytesIO(data), encoding="latin1").load())
+    except pickle.UnpicklingError:
+        raise
+    except (TypeError, ValueError, AttributeError, IndexError, KeyError, EOFError) as error:
+        # e.g. a stand-in called with the wrong arguments, or a cut file
+        raise pickle.UnpicklingError(f"malformed batch pickle: {error}") from None
     if not isinstance(entry, dict):
         raise ValueError(f"a CIFAR-10 batch is a dict, got {type(entry).__name__}")
     return {k.decode("latin1") if isinstance(k, bytes) else k: v for k, v in entry.items()}
