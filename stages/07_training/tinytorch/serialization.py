@@ -84,9 +84,11 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes]) -> None:
 
     ``f`` is a path (written exactly as given, no extension added) or a binary file object.
     A path is replaced atomically: the checkpoint is written to a fresh temporary file in the
-    same folder, flushed to disk, and only then renamed over ``f``. A crash or an error
-    mid-save leaves the previous checkpoint untouched and no temporary file behind, and two
-    saves to one path at the same time never mix their bytes (the last rename wins).
+    same folder, flushed to disk, and only then renamed over ``f``. An error mid-save (a full
+    disk, an object that cannot be stored) leaves the previous checkpoint untouched and no
+    temporary file behind; a crash of the process can leave a hidden ``.<name>.<random>.tmp``
+    beside it, but never a half-written file under ``f``. Two saves to one path at the same
+    time never mix their bytes (the last rename wins).
 
     When ``f`` is a symbolic link, the file it points to is replaced and the link stays, as
     ``open(f, "wb")`` (and so ``torch.save``) would do; a file that already exists keeps its
