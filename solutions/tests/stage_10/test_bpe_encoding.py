@@ -4,6 +4,9 @@ The reference encoder below applies the definition: cut the text into chunks, ta
 chunk's UTF-8 bytes, and apply every learned merge in the order it was learned.
 """
 
+from collections import Counter
+from itertools import pairwise
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -21,13 +24,6 @@ SPECIALS = ["<|endoftext|>", "<pad>"]
 MIXED = "naïve café — 日本語のテキスト, ελληνικά, emoji 😀😀 and €100\n" * 6
 
 
-@pytest.fixture(scope="module")
-def trained():
-    """A tokenizer with 150 merges and two special tokens (ids 406 and 407)."""
-    text = load_shakespeare("train")[:6_000] + MIXED
-    return BPETokenizer().train(text, 256 + 150 + len(SPECIALS), special_tokens=SPECIALS)
-
-
 def merge_reference(ids, pair, new_id):
     out, i = [], 0
     while i < len(ids):
@@ -38,6 +34,32 @@ def merge_reference(ids, pair, new_id):
             out.append(ids[i])
             i += 1
     return out
+
+
+def merges_reference(text, num_merges):
+    """BPE merges by full recount (so these tests do not depend on your trainer)."""
+    chunks = Counter(tuple(chunk.encode("utf-8")) for chunk in pretokenize(text))
+    merges = []
+    for k in range(num_merges):
+        counts = Counter()
+        for chunk, freq in chunks.items():
+            for pair in pairwise(chunk):
+                counts[pair] += freq
+        best = min(counts, key=lambda pair: (-counts[pair], pair))
+        merged = Counter()
+        for chunk, freq in chunks.items():
+            merged[tuple(merge_reference(chunk, best, 256 + k))] += freq
+        chunks = merged
+        merges.append(best)
+    return merges
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A tokenizer with 150 merges learned from Shakespeare and other scripts, and two special
+    tokens (ids 406 and 407)."""
+    merges = merges_reference(load_shakespeare("train")[:6_000] + MIXED, 150)
+    return BPETokenizer(merges, {special: 406 + i for i, special in enumerate(SPECIALS)})
 
 
 def encode_reference(merges, text):

@@ -99,12 +99,12 @@ class PairIndex:
         #   the set): merge the word with merge_pair, subtract its old pairs from delta and
         #   add its new pairs (each times the word's frequency), remove the word from
         #   self.where of each pair it no longer holds and add it to the new pairs' sets, and
-        #   store the merged word. Then hand delta to self._apply(delta).
+        #   store the merged word (self._apply(delta), after your block, updates the counts).
         # HINT: recount the merged word as a whole rather than patching single sites: the
         #   neighbours of every merge site, (x, a) -> (x, z) and (b, y) -> (z, y), then come
         #   out right by themselves, also for runs such as [a, a, a, a] where merge sites touch.
         raise NotImplementedError(
-            "stage 10: PairIndex.merge: for each word index in self.where[pair] (iterate over a copy: you will change the set): merge the word with merge_pair, subtract its old pairs from delta and add its new pairs (each times the word's frequency), remove the word from self.where of each pair it no longer holds and add it to the new pairs' sets, and store the merged word. Then hand delta to self._apply(delta)."
+            "stage 10: PairIndex.merge: for each word index in self.where[pair] (iterate over a copy: you will change the set): merge the word with merge_pair, subtract its old pairs from delta and add its new pairs (each times the word's frequency), remove the word from self.where of each pair it no longer holds and add it to the new pairs' sets, and store the merged word (self._apply(delta), after your block, updates the counts)."
         )
         self._apply(delta)
         self.where.pop(pair, None)
