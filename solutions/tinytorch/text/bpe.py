@@ -224,22 +224,24 @@ class BPETokenizer:
                 "special id, or use encode_ordinary(text) to encode it as plain text"
             )
         if not allowed:
-            return self.encode_ordinary(text)
+            return self._encode_text(text)
         ids: list[int] = []
         pieces = _split_on(text, sorted(allowed))
         for i, piece in enumerate(pieces):
             if i % 2:
                 ids.append(self._special[piece])
             else:
-                ids.extend(self.encode_ordinary(piece))
+                ids.extend(self._encode_text(piece))
         return ids
 
     def encode_ordinary(self, text: str) -> list[int]:
-        """The token ids of ``text``, every character of it plain text (no special tokens).
-
-        Chunks repeat a lot in real text, so each chunk's ids are computed once and cached.
-        """
+        """The token ids of ``text``, every character of it plain text (no special tokens)."""
         _check_encodable(text)
+        return self._encode_text(text)
+
+    def _encode_text(self, text: str) -> list[int]:
+        """The ids of checked plain text, chunk by chunk. Chunks repeat a lot in real text
+        (" the" thousands of times), so each distinct chunk is encoded once and cached."""
         ids: list[int] = []
         for chunk in pretokenize(text):
             data = chunk.encode("utf-8")
