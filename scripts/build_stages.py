@@ -41,6 +41,7 @@ from course import (
     module_owners,
 )
 from markers import ModuleSource, check_imports, module_name
+from points_census import check_points
 from templates import (
     README_BEGIN,
     README_END,
@@ -225,6 +226,34 @@ class Generator:
             if module is not None and self.owners[rel].number <= stage.number
         }
 
+    def solved_stage(self, number: int, probe: str | None = None) -> dict[str, bytes]:
+        """Stage ``number``'s folder (paths relative to it) with the stage's own work done.
+
+        This is what invariant 3 tests: a learner who finished the stage has exactly this.
+        ``probe`` is passed on to ``ModuleSource.render`` (see there).
+        """
+        stage = self.course.stage(number)
+        if not self.files:
+            self.build()
+        prefix = f"stages/{stage.dirname}/"
+        files = {
+            rel[len(prefix) :]: data for rel, data in self.files.items() if rel.startswith(prefix)
+        }
+        for rel, module in self._modules.items():
+            if module is not None and self.owners[rel].number <= number:
+                text = module.render(self.course, number, solved=True, probe=probe)[0]
+                files[rel] = text.encode("utf-8")
+        return files
+
+    def stubs_of(self, number: int) -> list[str]:
+        """Each stub a stage-``number`` learner writes, as ``solutions/<file>:<line> <name>``."""
+        return [
+            f"{SOLUTIONS}/{rel}:{line} {name}"
+            for rel, module in self._modules.items()
+            if module is not None
+            for line, name in module.stubs(number)
+        ]
+
     def _stage_readme(self, stage: Stage) -> str:
         doc_path = self._source(f"docs/{stage.dirname}.md")
         if not doc_path.is_file():
@@ -327,14 +356,25 @@ def plan(root: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]]:
     return write, delete
 
 
+def _recorded_manifest(root: Path) -> dict:
+    """The ci/manifest.json of the last generation ({} if there is none)."""
+    path = root / MANIFEST_PATH
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BuildError(
+            MANIFEST_PATH, None,
+            f"not valid JSON ({error}; a merge conflict?). It is generated, never merged by "
+            "hand: take either side (`git checkout --ours ci/manifest.json`) and run "
+            "`python scripts/build_stages.py` again",
+        ) from None  # fmt: skip
+
+
 def edited_since_generation(root: Path, rels: list[str]) -> list[str]:
     """Files whose content is neither what the generator last wrote nor absent: someone's work."""
-    manifest = root / MANIFEST_PATH
-    recorded = (
-        json.loads(manifest.read_text(encoding="utf-8")).get("generated", {})
-        if manifest.exists()
-        else {}
-    )
+    recorded = _recorded_manifest(root).get("generated", {})
     edited = []
     for rel in rels:
         path = root / rel
@@ -343,6 +383,35 @@ def edited_since_generation(root: Path, rels: list[str]) -> list[str]:
         if _sha256(path.read_bytes()) != recorded.get(rel):
             edited.append(rel)
     return edited
+
+
+def describe_changes(
+    root: Path, files: dict[str, bytes], write: list[str], delete: list[str]
+) -> list[str]:
+    """One line per out-of-date file, saying why: ``stale``, ``edited by hand``, ``missing``,
+    ``extra``; a stale ``ci/manifest.json`` names the grading files that changed."""
+    try:
+        recorded = _recorded_manifest(root)
+    except BuildError:
+        recorded = {}
+    hashes = recorded.get("generated", {})
+    lines = []
+    for rel in write:
+        path = root / rel
+        if not path.exists():
+            lines.append(f"missing {rel}")
+        elif _generated_scope(rel) and _sha256(path.read_bytes()) != hashes.get(rel):
+            lines.append(f"edited by hand: {rel} (the generator never wrote this content)")
+        elif rel == MANIFEST_PATH:
+            now = json.loads(files[rel]).get("grading_files", {})
+            before = recorded.get("grading_files", {})
+            changed = sorted(f for f in set(now) | set(before) if now.get(f) != before.get(f))
+            why = f" (grading files changed: {', '.join(changed)})" if changed else ""
+            lines.append(f"stale   {rel}{why}")
+        else:
+            lines.append(f"stale   {rel}")
+    lines += [f"extra   {rel}" for rel in delete]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -357,9 +426,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
-        files = Generator(root).build()
+        generator = Generator(root)
+        files = generator.build()
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    problems, note = check_points(root, generator.course.stages)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    if problems:
+        print("error: the points do not add up; nothing was written:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
         return 2
     write, delete = plan(root, files)
     if args.check:
@@ -370,15 +448,15 @@ def main(argv: list[str] | None = None) -> int:
             "out of date: run `python scripts/build_stages.py` and commit the result",
             file=sys.stderr,
         )
-        for rel in write:
-            print(
-                f"  stale   {rel}" if (root / rel).exists() else f"  missing {rel}", file=sys.stderr
-            )
-        for rel in delete:
-            print(f"  extra   {rel}", file=sys.stderr)
+        for line in describe_changes(root, files, write, delete):
+            print(f"  {line}", file=sys.stderr)
         return 1
     if not args.force:
-        edited = edited_since_generation(root, write + delete)
+        try:
+            edited = edited_since_generation(root, write + delete)
+        except BuildError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         if edited:
             print(
                 "refusing to overwrite files that were edited after they were generated "

@@ -102,7 +102,18 @@ def test_collection_errors_block_completion():
         (("failed", "passed", "passed"), [], "yellow", "4/6"),
         (("failed", "failed", "passed"), [], "red", "0/6"),
         (("passed", "passed", "failed"), [], "orange", "6/6, regression"),
-        (("passed", "passed", "passed"), ["modified: x"], "lightgrey", "tests modified"),
+        (
+            ("passed", "passed", "passed"),
+            ["modified: stages/02_activations/tests/stage_02/test_a.py"],
+            "lightgrey",
+            "tests modified",
+        ),
+        (
+            ("passed", "passed", "passed"),
+            ["modified: noxfile.py"],
+            "lightgrey",
+            "grading files modified",
+        ),
     ],
 )
 def test_badge_colour_follows_the_grade(outcomes, integrity, color, message):
@@ -255,3 +266,21 @@ def test_next_step_names_the_stub_that_blocks_most_tests_else_the_first_failure(
         [],
     )
     assert grader.next_step(g).startswith("Next: make test_a.py::test_b pass.")
+
+
+@pytest.mark.parametrize(
+    ("problems", "headline"),
+    [
+        (["modified: stages/02_activations/tests/stage_02/test_a.py"], "Tests were modified"),
+        (["missing: stages/02_activations/conftest.py"], "Tests were modified"),
+        (["modified: ci/grade.py", "modified: pyproject.toml"], "Grading files were modified"),
+        (
+            ["added: stages/02_activations/tests/x.py", "modified: noxfile.py"],
+            "Tests and grading files were modified",
+        ),
+    ],
+)
+def test_the_integrity_headline_names_what_was_modified(problems, headline):
+    g = grader.grade(FULL, STAGE, problems)
+    assert f"{headline}, so this stage is not graded:" in grader.render_terminal(g)
+    assert f"**{headline}**" in grader.render_summary(g)
