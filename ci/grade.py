@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +141,8 @@ def grade(results: dict, stage_entry: dict, integrity: list[str]) -> Grade:
     g.integrity = integrity
     g.collection_errors = results.get("collection_errors", [])
     g.collection_failed = bool(g.collection_errors) or results.get("exit_status") in (2, 3, 4)
+    # The order the stage README teaches its tests in (scripts/build_stages.py writes it).
+    order = {test_id: i for i, test_id in enumerate(stage_entry.get("teaching_order", []))}
     for test in results.get("tests", []):
         if test["stage"] == number:
             passed = test["outcome"] == "passed"
@@ -156,6 +157,7 @@ def grade(results: dict, stage_entry: dict, integrity: list[str]) -> Grade:
                     "hint": test.get("hint", ""),
                     "message": test.get("message", ""),
                     "falsifying_example": test.get("falsifying_example", ""),
+                    "order": order.get(_short_name(test["nodeid"]).split("[")[0], len(order)),
                 }
             )
         elif test["stage"] < number:
@@ -210,10 +212,6 @@ class _Style:
 
     def __call__(self, text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.enabled else text
-
-
-def _first_failure(g: Grade) -> dict | None:
-    return next((t for t in g.tests if t["outcome"] != "passed"), None)
 
 
 def render_terminal(g: Grade, color: bool = False) -> str:
@@ -272,31 +270,38 @@ def render_terminal(g: Grade, color: bool = False) -> str:
 
 
 def next_step(g: Grade) -> str:
-    """One sentence telling the learner what to do now."""
+    """What to do now: the first failing test in the order the stage README teaches.
+
+    That order (``teaching_order`` in ci/manifest.json) puts a stage's operations in the order
+    of the README's hints and, for each, the test of the operation itself before its gradient
+    check and before end-to-end tests, so a wrong forward is not sent to a backward's hint.
+    """
     if g.complete:
         return (
             f"Stage {g.stage:02d} is complete. Commit and push: its badge turns green. "
             f"Then run this stage's systems and milestone scripts (see its README)."
         )
-    failure = _first_failure(g)
     if g.regressions:
         return "Next: make the failing regression checks pass again."
-    if failure is None:
+    failing = [t for t in g.tests if t["outcome"] != "passed"]
+    if not failing:
         return "Next: run the full stage session; some graded tests did not run."
-    run_alone = f"Run one test alone, with its full traceback:\n  pytest '{failure['nodeid']}'"
-    blocking = Counter(
-        stub.name
-        for t in g.tests
-        if t["outcome"] != "passed" and (stub := find_stub(t["message"])) and stub.own
-    )
-    if blocking:
-        stub, count = blocking.most_common(1)[0]
-        failing = sum(t["outcome"] != "passed" for t in g.tests)
-        return (
-            f"Next: implement {stub}: {count} of the {failing} failing tests stop at its stub "
-            f"(the README's hints give the order of work).\n{run_alone}"
+    first = min(failing, key=lambda t: t.get("order", 0))  # ties keep the run's order
+    run_alone = f"Run it alone, with its full traceback:\n  pytest '{first['nodeid']}'"
+    stub = find_stub(first["message"])
+    if stub is not None and stub.own:
+        stopped = sum(
+            (s := find_stub(t["message"])) is not None and s.name == stub.name for t in failing
         )
-    return f"Next: make {failure['name']} pass. {run_alone}"
+        return (
+            f"Next: implement {stub.name}, the next step of the README's hints ({stopped} of "
+            f"the {len(failing)} failing tests stop at its stub). {first['name']} checks it "
+            f"most directly. {run_alone}"
+        )
+    return (
+        f"Next: make {first['name']} pass, the first failing test in the order the README "
+        f"teaches; its message above says what differs. {run_alone}"
+    )
 
 
 def render_summary(g: Grade) -> str:

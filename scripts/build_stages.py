@@ -28,6 +28,7 @@ import hashlib
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from course import (
@@ -69,8 +70,40 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _test_functions(path: Path) -> list[tuple[str, str, str]]:
-    """(name, points, first docstring line) of each graded test function in a test file.
+@dataclass(frozen=True)
+class GradedTest:
+    """One graded test function, as the README table and the grader's "Next:" step see it."""
+
+    file: str  # the file's name, e.g. "test_conv.py"
+    name: str  # the function's name
+    points: str  # "2", "2 × 3" (three parametrized cases) or "2 each"
+    doc: str  # the first line of its docstring
+    kind: int  # 0 checks an operation directly, 1 through its gradient, 2 end to end
+    line: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}::{self.name}"
+
+
+#: Test names that mark an end-to-end test, which depends on everything before it.
+_END_TO_END = re.compile(r"resum|milestone|end_to_end|converge|trains?_")
+
+
+def _kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """How directly a test checks the code: 0 the operation itself, 1 its gradient, 2 end to
+    end (a milestone, or a name such as ``test_resume_...``). "Next:" prefers lower kinds."""
+    markers = {ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+    if any(m.endswith("mark.milestone") for m in markers) or _END_TO_END.search(node.name):
+        return 2
+    calls = {ast.unparse(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    if any(c.endswith("gradcheck") or c.endswith(".backward") for c in calls):
+        return 1
+    return 0
+
+
+def _test_functions(path: Path) -> list[GradedTest]:
+    """Each graded test function of a test file, in source order.
 
     Points are per test case, so a parametrized test shows "2 × 3" (three cases of 2 points),
     or "2 each" when the cases are not a literal list.
@@ -98,8 +131,35 @@ def _test_functions(path: Path) -> list[tuple[str, str, str]]:
             f"{points}" if cases == 1 else (f"{points} × {cases}" if cases else f"{points} each")
         )
         doc = (ast.get_docstring(node) or "").strip().splitlines()
-        found.append((node.name, shown, doc[0] if doc else ""))
+        found.append(
+            GradedTest(path.name, node.name, shown, doc[0] if doc else "", _kind(node), node.lineno)
+        )
     return found
+
+
+def teaching_order(doc: str, tests: list[GradedTest]) -> list[GradedTest]:
+    """The graded tests in the order the stage README teaches them.
+
+    A test file's place is where the README source's "Hints" section (else the whole source)
+    first names its topic (``test_conv.py``: "conv"; ``test_lr_scheduler.py``: "lr_scheduler"
+    or "lr scheduler"; ``test_activations.py``: also "activation"), files it never names last; inside a file, direct tests before gradient
+    tests before end-to-end ones, each in source order. The README's table and the grader's
+    "Next:" step both follow this order.
+    """
+    text = doc.lower()
+    hints = re.search(r"^## hints\b(.*?)(?=^## |\Z)", text, re.M | re.S)
+    # The numbered hints are the order of work; an introduction may name everything at once.
+    items = re.split(r"^\d+\.\s", hints.group(1), flags=re.M)[1:] if hints else []
+    parts = [*items, text]
+
+    def place(file: str) -> int:
+        topic = file.removesuffix(".py").removeprefix("test_")
+        names = {topic, topic.replace("_", " "), topic.removesuffix("s")}
+        return next(
+            (i for i, part in enumerate(parts) if any(n in part for n in names)), len(parts)
+        )
+
+    return sorted(tests, key=lambda t: (place(t.file), t.file, t.kind, t.line))
 
 
 class Generator:
@@ -262,14 +322,23 @@ class Generator:
                 None,
                 f"stage {stage.nn} is ready but has no README source",
             )
+        body = doc_path.read_text(encoding="utf-8").strip()
+        rows = [(t.id, t.points, t.doc) for t in self.graded_tests(stage, body)]
+        return stage_readme(stage, body, rows)
+
+    def graded_tests(self, stage: Stage, doc: str | None = None) -> list[GradedTest]:
+        """Stage ``stage``'s graded tests in teaching order (see :func:`teaching_order`)."""
+        if doc is None:
+            path = self._source(f"docs/{stage.dirname}.md")
+            doc = path.read_text(encoding="utf-8") if path.is_file() else ""
         tests_dir = self._source(f"tests/stage_{stage.nn}")
-        rows = [
-            (f"{path.name}::{name}", points, doc)
+        tests = [
+            test
             for path in (files_under(tests_dir) if tests_dir.is_dir() else [])
             if path.suffix == ".py" and path.name.startswith("test_")
-            for name, points, doc in _test_functions(path)
+            for test in _test_functions(path)
         ]
-        return stage_readme(stage, doc_path.read_text(encoding="utf-8").strip(), rows)
+        return teaching_order(doc, tests)
 
     def _manifest(self, ready: list[Stage]) -> str:
         grading = {}
@@ -290,6 +359,7 @@ class Generator:
             }
             if stage.ready:
                 prefix = f"stages/{stage.dirname}/"
+                entry["teaching_order"] = [t.id for t in self.graded_tests(stage)]
                 entry["protected"] = {
                     rel[len(prefix) :]: _sha256(data)
                     for rel, data in sorted(self.files.items())

@@ -145,7 +145,7 @@ def test_reports_show_failures_with_message_example_and_hint():
     assert "Stage 02 · Activations: 2/6 points" in text
     assert "NotImplementedError: stage 02: ReLU.forward" in text
     assert "x=array([0.5])," in text and "hint: look at ReLU.forward" in text
-    assert "Next: implement ReLU.forward: 1 of the 1 failing tests stop at its stub" in text
+    assert "Next: implement ReLU.forward, the next step of the README's hints (1 of the 1" in text
     assert "pytest 'stages/02_activations/tests/stage_02/test_a.py::test_b'" in text
     summary = grader.render_summary(g)
     assert "| ✅ | `test_a.py::test_a` | 2/2 |" in summary
@@ -248,24 +248,45 @@ def test_collection_errors_are_shown_to_the_learner():
     assert "### Tests that could not be collected" in grader.render_summary(g)
 
 
-def test_next_step_names_the_stub_that_blocks_most_tests_else_the_first_failure():
+def test_next_step_follows_the_readmes_order_not_the_most_blocking_stub():
     stub = "NotImplementedError: stage 02: {}: do it"
+    entry = {**STAGE, "teaching_order": ["test_a.py::test_a", "test_a.py::test_b"]}
     g = grader.grade(
         make(
-            result("test_a", 2, "failed", message=stub.format("Sigmoid.forward")),
+            result("test_c", 2, "failed", message=stub.format("Softmax.forward")),
             result("test_b", 2, "failed", message=stub.format("ReLU.forward")),
-            result("test_c", 2, "failed", message=stub.format("ReLU.forward")),
+            result("test_a", 2, "failed", message=stub.format("Sigmoid.forward")),
+            result("test_d", 2, "failed", message=stub.format("Softmax.forward")),
         ),
-        STAGE,
+        entry,
         [],
     )
-    assert grader.next_step(g).startswith("Next: implement ReLU.forward: 2 of the 3 failing tests")
+    assert grader.next_step(g).startswith(
+        "Next: implement Sigmoid.forward, the next step of the README's hints (1 of the 4 "
+        "failing tests stop at its stub). test_a.py::test_a checks it most directly."
+    )
+
+
+def test_next_step_sends_a_wrong_forward_to_its_own_test_not_to_the_gradient_check():
+    """A flipped kernel fails the forward test and the gradcheck: the forward test comes first."""
+    entry = {
+        **STAGE,
+        "teaching_order": ["test_a.py::test_forward", "test_a.py::test_gradcheck"],
+    }
     g = grader.grade(
-        make(result("test_a", 2, "passed"), result("test_b", 2, "failed", message="assert 1 == 2")),
-        STAGE,
+        make(
+            result("test_gradcheck[case0]", 2, "failed", message="GradcheckError: weight"),
+            result("test_forward[case0]", 2, "failed", message="AssertionError: output differs"),
+            result("test_other", 2, "passed"),
+        ),
+        entry,
         [],
     )
-    assert grader.next_step(g).startswith("Next: make test_a.py::test_b pass.")
+    next_step = grader.next_step(g)
+    assert next_step.startswith("Next: make test_a.py::test_forward[case0] pass")
+    assert (
+        "pytest 'stages/02_activations/tests/stage_02/test_a.py::test_forward[case0]'" in next_step
+    )
 
 
 @pytest.mark.parametrize(
