@@ -67,7 +67,10 @@ def test_nested_objects_round_trip_exactly(tmp_path):
     assert_same(obj, round_trip(obj, tmp_path))
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2,
+    hint="an array keeps its dtype and every bit (nan, inf, -0.0): it goes to the archive, never through JSON",
+)
 @given(
     hnp.arrays(
         dtype=st.sampled_from(
@@ -86,7 +89,7 @@ def test_arrays_of_every_dtype_round_trip_bit_for_bit(array):
 
 
 @pytest.mark.points(
-    3, hint="write arrays with np.savez and read with np.load(..., allow_pickle=False)"
+    3, hint="a checkpoint is data: arrays go into the .npz archive, and loading must refuse pickles"
 )
 def test_saving_and_loading_never_pickle(tmp_path, monkeypatch):
     """The file is a zip of .npy arrays readable without pickle, and pickle is never called."""
@@ -125,7 +128,9 @@ def test_unsupported_objects_are_refused_by_name(tmp_path):
     assert tt.load(tmp_path / "d") == {"fine": [1, 2]}
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="check that the file is one of your archives before you trust it, and say what arrived"
+)
 def test_loading_something_else_is_a_clear_error(tmp_path):
     """Random bytes, a plain .npz, a .npy file or a missing file are refused clearly."""
     (tmp_path / "noise").write_bytes(b"this is not a checkpoint at all")
@@ -140,7 +145,10 @@ def test_loading_something_else_is_a_clear_error(tmp_path):
     assert tt.load(tmp_path / "ok") == 1.5
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(
+    3,
+    hint="state_dicts are nested dicts of tensors and numbers (Adam's moments, its step counts): all must survive",
+)
 def test_model_and_optimizer_resume_from_a_saved_file(tmp_path):
     """A model and Adam saved mid-training and loaded into fresh objects train on identically."""
     rng = np.random.default_rng(0)
