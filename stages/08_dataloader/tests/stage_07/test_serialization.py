@@ -49,7 +49,9 @@ def round_trip(obj, tmp_path):
     return tt.load(path)
 
 
-@pytest.mark.points(3, hint="a dict is stored as [key, value] pairs so int keys survive")
+@pytest.mark.points(
+    3, hint="JSON object keys are always strings: store a dict so that an int key comes back an int"
+)
 def test_nested_objects_round_trip_exactly(tmp_path):
     """Dicts (str and int keys), lists, tuples, tensors, arrays, numbers, str, bool, None."""
     obj = {
@@ -113,7 +115,7 @@ def test_saving_and_loading_never_pickle(tmp_path, monkeypatch):
 
 
 @pytest.mark.points(
-    2, hint="extend where as you recurse (obj['opt'][0]); refuse with '{where}, of type {name}'"
+    2, hint="the error says where in the object the value sits (obj['opt'][0]) and what type it is"
 )
 def test_unsupported_objects_are_refused_by_name(tmp_path):
     """A set, a function or an object array raises TypeError naming where it was."""
