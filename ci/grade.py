@@ -72,7 +72,7 @@ def check_integrity(root: Path, manifest: dict, number: str) -> list[str]:
 
 
 def what_was_modified(problems: list[str]) -> str:
-    """ "tests", "grading files" or "tests and grading files": what the integrity problems touch.
+    """What the integrity problems touch: "tests", "grading files" or both.
 
     A stage's tests and conftest live under ``stages/``; the grading files (``ci/``,
     ``noxfile.py``, ``pyproject.toml``, ``shared/``) do not.
