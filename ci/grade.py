@@ -214,6 +214,11 @@ class _Style:
         return f"\033[{code}m{text}\033[0m" if self.enabled else text
 
 
+def _in_teaching_order(tests: list[dict]) -> list[dict]:
+    """The tests as the stage README lists them (the run's order where it says nothing)."""
+    return sorted(tests, key=lambda t: t.get("order", 0))
+
+
 def render_terminal(g: Grade, color: bool = False) -> str:
     """The points table a learner sees at the end of ``nox -s stage-NN``."""
     style = _Style(color)
@@ -233,7 +238,7 @@ def render_terminal(g: Grade, color: bool = False) -> str:
         ]
         return "\n".join(lines)
     width = max((len(t["name"]) for t in g.tests), default=10)
-    for t in g.tests:
+    for t in _in_teaching_order(g.tests):
         ok = t["outcome"] == "passed"
         mark = (
             style("pass", "32")
@@ -314,10 +319,10 @@ def render_summary(g: Grade) -> str:
         lines += [f"- `{p}`" for p in g.integrity]
         return "\n".join(lines) + "\n"
     lines += ["| | test | points | what it proves |", "|---|---|---:|---|"]
-    for t in g.tests:
+    for t in _in_teaching_order(g.tests):
         mark = "✅" if t["outcome"] == "passed" else "❌"
         lines.append(f"| {mark} | `{t['name']}` | {t['earned']}/{t['points']} | {t['doc']} |")
-    failures = [t for t in g.tests if t["outcome"] != "passed"]
+    failures = [t for t in _in_teaching_order(g.tests) if t["outcome"] != "passed"]
     if failures:
         lines += ["", "### Failures", ""]
         for t in failures:
