@@ -217,7 +217,9 @@ def test_a_failed_save_leaves_the_old_checkpoint_and_no_temporary_file(tmp_path,
     np.testing.assert_array_equal(restored["w"].numpy(), np.ones(3, np.float32))
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1, hint="each save writes its own temporary file next to the target, then renames it over"
+)
 def test_concurrent_saves_to_one_path_never_collide(tmp_path):
     """Threads saving to the same path at the same time each succeed, the file holds one
     complete checkpoint of one of them, and no temporary file is left behind."""
@@ -260,7 +262,9 @@ def test_saving_through_a_symlink_replaces_its_target(tmp_path):
     assert _folder(tmp_path) == ["latest.ckpt", "real.ckpt"]
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1, hint="a rename is durable only once the data and then the folder entry reach the disk"
+)
 def test_save_flushes_the_file_and_its_folder_to_disk(tmp_path, monkeypatch):
     """save fsyncs the new file before renaming it into place, then the folder, so the
     checkpoint and its name both survive a power cut."""
