@@ -470,7 +470,9 @@ def describe_changes(
         path = root / rel
         if not path.exists():
             lines.append(f"missing {rel}")
-        elif _generated_scope(rel) and _sha256(path.read_bytes()) != hashes.get(rel):
+        elif _generated_scope(rel) and rel not in hashes:
+            lines.append(f"unrecorded {rel} (not in ci/manifest.json: merged from another branch?)")
+        elif _generated_scope(rel) and _sha256(path.read_bytes()) != hashes[rel]:
             lines.append(f"edited by hand: {rel} (the generator never wrote this content)")
         elif rel == MANIFEST_PATH:
             now = json.loads(files[rel]).get("grading_files", {})
@@ -529,8 +531,9 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if edited:
             print(
-                "refusing to overwrite files that were edited after they were generated "
-                "(a learner's work?). Move them away, or pass --force to discard the edits:",
+                "refusing to overwrite files that differ from what the generator last wrote "
+                "(a learner's work? or, after a merge, generated files of the other branch: "
+                "then --force is right). Move them away, or pass --force to discard them:",
                 file=sys.stderr,
             )
             for rel in edited:
