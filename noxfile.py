@@ -4,12 +4,13 @@ Learners:    nox -s stage-03          run stage 03's tests and print its points 
              nox -s stage-03 -- -k relu           only some tests (shown, not saved)
              nox -s run -- 03 systems.layout      a stage's systems or milestone script
              nox -s status            every stage's last grade
-             nox -s check             the course's tests and grader are intact
+             nox -s integrity         the course's tests and grader are intact
              nox -s carry -- 05       your own earlier-stage code replaces the reference in 05
 Instructors (only in the course repository, which has solutions/):
              nox                      the full verification suite (sync, lint, tests, verify, stubs)
              nox -s publish -- OUT    write the learners' repository (see docs/instructor-guide.md)
              nox -s regrade -- DIR    grade learners' repositories with the course's tests
+             nox -s check -- 03       regenerate, count points, the three invariants for stage 03
              nox -s bench             performance workloads against a NumPy floor
 
 Sessions reuse their virtualenv (a second run starts in seconds) and use uv when it is
@@ -31,16 +32,46 @@ nox.options.reuse_venv = "yes"
 
 ROOT = Path(__file__).resolve().parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
-MANIFEST = json.loads((ROOT / "ci" / "manifest.json").read_text(encoding="utf-8"))
 #: The instructors' course repository (with solutions/), not a learner's published copy: only
 #: here do the instructor sessions exist.
 COURSE_REPO = (ROOT / "solutions").is_dir()
-nox.options.sessions = ["sync", "lint", "tests", "verify", "stubs"] if COURSE_REPO else ["check"]
+nox.options.sessions = (
+    ["sync", "lint", "tests", "verify", "stubs"] if COURSE_REPO else ["integrity"]
+)
 
 
 def instructor_session(*args, **kwargs):
     """``@nox.session`` in the course repository; in a learner's copy the session is absent."""
     return nox.session(*args, **kwargs) if COURSE_REPO else (lambda function: function)
+
+
+#: Stage sessions exist for stage-01 ... stage-NN whatever ci/manifest.json holds, so that a
+#: broken manifest breaks no session at import time: each reads the manifest when it runs.
+STAGE_COUNT = 20
+
+
+def read_manifest() -> tuple[dict | None, str]:
+    """(ci/manifest.json, "") or (None, what is wrong with it and how to recover)."""
+    path = ROOT / "ci" / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), ""
+    except FileNotFoundError:
+        problem = "is missing"
+    except (ValueError, UnicodeDecodeError) as error:
+        problem = f"is not valid JSON ({error}; a merge conflict?)"
+    return None, (
+        f"ci/manifest.json {problem}. It is generated, never edited or merged by hand. "
+        "Course maintainers: `git checkout --ours ci/manifest.json && python "
+        "scripts/build_stages.py` rebuilds it. Learners: `git checkout origin/main -- "
+        "ci/manifest.json` restores the published one"
+    )
+
+
+def manifest_or_error(session: nox.Session) -> dict:
+    manifest, problem = read_manifest()
+    if manifest is None:
+        session.error(problem)
+    return manifest
 
 
 def install(session: nox.Session, *groups: str) -> None:
@@ -56,40 +87,49 @@ def install(session: nox.Session, *groups: str) -> None:
 PARALLEL_FROM_FILES = 35
 
 
-def _stage_session(key: str, entry: dict):
-    test_files = [rel for rel in entry.get("protected", {}) if rel.startswith("tests/")]
-    parallel = ["-n", "auto"] if len(test_files) >= PARALLEL_FROM_FILES else []
+def _stage_session(key: str, entry: dict | None):
+    """The session of stage ``key``; ``entry`` (from the manifest, if readable) names it."""
 
     def run_stage(session: nox.Session) -> None:
+        manifest = manifest_or_error(session)
+        entry = manifest["stages"].get(key)
+        if entry is None or not entry["ready"]:
+            ready = ", ".join(k for k, e in sorted(manifest["stages"].items()) if e["ready"])
+            title = f" ({entry['title']})" if entry else ""
+            if entry is not None and entry.get("released") is False:
+                session.error(
+                    f"stage {key}{title} is not released yet: your instructor publishes each "
+                    f"stage after the previous one is due. Released stages: {ready}"
+                )
+            session.error(
+                f"stage {key}{title} is not ready yet: its content has not been "
+                f"written. Ready stages: {ready}"
+            )
+        test_files = [rel for rel in entry.get("protected", {}) if rel.startswith("tests/")]
+        parallel = ["-n", "auto"] if len(test_files) >= PARALLEL_FROM_FILES else []
         install(session, "test")
         # ci/grade.py runs pytest itself, hardened, and computes the grade outside that process.
         session.run("python", "ci/grade.py", "run", key, *parallel, *session.posargs)
 
-    def not_ready(session: nox.Session) -> None:
-        ready = ", ".join(k for k, e in sorted(MANIFEST["stages"].items()) if e["ready"])
-        if entry.get("released") is False:
-            session.error(
-                f"stage {key} ({entry['title']}) is not released yet: your instructor publishes "
-                f"each stage after the previous one is due. Released stages: {ready}"
-            )
-        session.error(
-            f"stage {key} ({entry['title']}) is not ready yet: its content has not been "
-            f"written. Ready stages: {ready}"
-        )
-
-    function = run_stage if entry["ready"] else not_ready
-    function.__doc__ = f"Stage {key} · {entry['title']}: " + (
-        "run its tests and print its points."
-        if entry["ready"]
-        else ("not released yet." if entry.get("released") is False else "not ready yet.")
-    )
-    function.__name__ = f"stage_{key}"
-    backend = None if entry["ready"] else "none"
-    return nox.session(name=f"stage-{key}", default=False, venv_backend=backend)(function)
+    ready = entry is not None and entry["ready"]
+    title = entry["title"] if entry else "see ci/manifest.json"
+    if ready:
+        state = "run its tests and print its points."
+    elif entry is not None and entry.get("released") is False:
+        state = "not released yet."
+    else:
+        state = "not ready yet."
+    run_stage.__doc__ = f"Stage {key} · {title}: {state}"
+    run_stage.__name__ = f"stage_{key}"
+    backend = None if ready else "none"
+    return nox.session(name=f"stage-{key}", default=False, venv_backend=backend)(run_stage)
 
 
-for _key, _entry in sorted(MANIFEST["stages"].items()):
-    globals()[f"stage_{_key}"] = _stage_session(_key, _entry)
+_MANIFEST, _ = read_manifest()
+_STAGES = (_MANIFEST or {}).get("stages", {})
+for _number in range(1, max(STAGE_COUNT, len(_STAGES)) + 1):
+    _key = f"{_number:02d}"
+    globals()[f"stage_{_key}"] = _stage_session(_key, _STAGES.get(_key))
 
 
 @nox.session(venv_backend="none", default=False)
@@ -99,7 +139,7 @@ def status(session: nox.Session) -> None:
 
 
 @nox.session(venv_backend="none", default=not COURSE_REPO)
-def check(session: nox.Session) -> None:
+def integrity(session: nox.Session) -> None:
     """The course's own files (tests, helpers, grader) are intact in every released stage."""
     session.run(sys.executable, "ci/grade.py", "check")
 
@@ -121,7 +161,7 @@ def run_script(session: nox.Session) -> None:
         )
     number, module, *rest = session.posargs
     key = f"{int(number):02d}" if number.isdigit() else number
-    entry = MANIFEST["stages"].get(key)
+    entry = manifest_or_error(session)["stages"].get(key)
     if entry is None or not entry["ready"]:
         session.error(f"stage {number!r} is not a released stage of this course")
     install(session, "runtime")
@@ -132,17 +172,24 @@ def run_script(session: nox.Session) -> None:
 # ----------------------------------------------------------------------------- instructors
 
 
-@instructor_session(venv_backend="none")
+@instructor_session
 def sync(session: nox.Session) -> None:
-    """stages/, workflows and ci/manifest.json are up to date with solutions/."""
-    session.run(sys.executable, "scripts/build_stages.py", "--check")
+    """stages/, workflows and ci/manifest.json are up to date; each stage's points add up."""
+    install(session, "test")  # pytest counts the points, as the grader will
+    session.run("python", "scripts/build_stages.py", "--check")
 
 
 @instructor_session
 def lint(session: nox.Session) -> None:
-    """pre-commit with local hooks: ruff, ruff format, actionlint (+shellcheck), sync."""
+    """pre-commit with local hooks: ruff, ruff format, actionlint (+shellcheck).
+
+    The hooks only check, never rewrite, so there is no diff to show. The generator's check
+    hook is skipped here because the ``sync`` session runs it.
+    """
     install(session, "lint")
-    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
+    session.run(
+        "pre-commit", "run", "--all-files", *session.posargs, env={"SKIP": "stages-in-sync"}
+    )
 
 
 @instructor_session
@@ -161,7 +208,10 @@ def verify(session: nox.Session) -> None:
 
 @instructor_session
 def stubs(session: nox.Session) -> None:
-    """Invariant 2: on each generated stage, its graded tests fail and earlier ones pass."""
+    """Invariants 2 and 3: each stage fails on its own stubs, passes solved, reaches every stub.
+
+    ``nox -s stubs -- --stage 3`` checks one stage.
+    """
     install(session, "test")
     session.run("python", "scripts/invariants.py", "stubs", *session.posargs)
 
@@ -181,6 +231,18 @@ def regrade(session: nox.Session) -> None:
         session.error("usage: nox -s regrade -- SUBMISSIONS_DIR [--stage NN] [--jobs N]")
     install(session, "test")
     session.run("python", "scripts/regrade.py", *session.posargs)
+
+
+@instructor_session(default=False)
+def check(session: nox.Session) -> None:
+    """One stage, fast: regenerate, count points, invariants 1-3. ``nox -s check -- 03``."""
+    if len(session.posargs) != 1 or not session.posargs[0].removeprefix("stage-").isdigit():
+        session.error("name one stage: nox -s check -- 03")
+    number = str(int(session.posargs[0].removeprefix("stage-")))
+    install(session, "test")
+    session.run("python", "scripts/build_stages.py")
+    session.run("python", "scripts/invariants.py", "reference", "--stage", number)
+    session.run("python", "scripts/invariants.py", "stubs", "--stage", number)
 
 
 @instructor_session(default=False)

@@ -46,7 +46,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,6 +181,20 @@ def scan_for_tampering(root: Path, manifest: dict, number: str) -> list[str]:
     return sorted(set(problems))
 
 
+def what_was_modified(problems: list[str]) -> str:
+    """What the integrity problems touch: "tests", "grading files" or both.
+
+    A stage's tests and conftest live under ``stages/``; the grading files (``ci/``,
+    ``noxfile.py``, ``pyproject.toml``, ``shared/``) do not.
+    """
+    paths = [problem.split(": ", 1)[-1] for problem in problems]
+    tests = any(path.startswith("stages/") for path in paths)
+    grading = any(not path.startswith("stages/") for path in paths)
+    return " and ".join(
+        name for name, touched in (("tests", tests), ("grading files", grading)) if touched
+    )
+
+
 # ----------------------------------------------------------------------------- grading
 
 
@@ -297,6 +310,8 @@ def grade(
     g.filtered = filtered
     g.collection_errors = results.get("collection_errors", [])
     g.collection_failed = bool(g.collection_errors) or results.get("exit_status") in (2, 3, 4)
+    # The order the stage README teaches its tests in (scripts/build_stages.py writes it).
+    order = {test_id: i for i, test_id in enumerate(stage_entry.get("teaching_order", []))}
     expected = stage_entry.get("tests", {})
     earlier = regressions or {}
     runs: dict[str, list[tuple[str, dict]]] = {}
@@ -321,6 +336,7 @@ def grade(
                     "hint": str(result.get("hint", "")),
                     "message": str(result.get("message", "")),
                     "falsifying_example": str(result.get("falsifying_example", "")),
+                    "order": order.get(_short_name(key), len(order)),
                 }
             )
         g.unexpected += [result["nodeid"] for _, result in found[spec["cases"] :]]
@@ -338,6 +354,7 @@ def grade(
                     "hint": "",
                     "message": "this test did not run, so it earns nothing",
                     "falsifying_example": "",
+                    "order": order.get(_short_name(key), len(order)),
                 }
             )
     for key, spec in sorted(earlier.items()):
@@ -374,7 +391,7 @@ def badge(g: Grade) -> dict:
         return {
             "schemaVersion": 1,
             "label": label,
-            "message": "tests modified",
+            "message": f"{what_was_modified(g.integrity)} modified",
             "color": "lightgrey",
         }
     message = f"{g.points}/{g.max_points}"
@@ -402,14 +419,17 @@ class _Style:
         return f"\033[{code}m{text}\033[0m" if self.enabled else text
 
 
-def _first_failure(g: Grade) -> dict | None:
-    return next((t for t in g.tests if t["outcome"] != "passed"), None)
+def _in_teaching_order(tests: list[dict]) -> list[dict]:
+    """The tests as the stage README lists them (the run's order where it says nothing)."""
+    return sorted(tests, key=lambda t: t.get("order", 0))
 
 
-def _integrity_header(g: Grade) -> str:
+def _integrity_header(g: Grade) -> tuple[str, str]:
+    """(headline, the rest of the sentence) above the integrity problems."""
     if all(p.startswith(("modified:", "missing:", "added:")) for p in g.integrity):
-        return "Tests were modified, so this stage is not graded:"
-    return "This run cannot be graded (0 points):"
+        touched = what_was_modified(g.integrity).capitalize()
+        return f"{touched} were modified", ", so this stage is not graded:"
+    return "This run cannot be graded", " (0 points):"
 
 
 def render_terminal(g: Grade, color: bool = False) -> str:
@@ -425,7 +445,7 @@ def render_terminal(g: Grade, color: bool = False) -> str:
         lines += [f"  {p}" for p in g.replaced[:20]]
         lines.append("")
     if g.integrity:
-        lines.append(style(_integrity_header(g), "31;1"))
+        lines.append(style("".join(_integrity_header(g)), "31;1"))
         lines += [f"  {p}" for p in g.integrity]
         lines += [
             "",
@@ -435,7 +455,7 @@ def render_terminal(g: Grade, color: bool = False) -> str:
         ]
         return "\n".join(lines)
     width = max((len(t["name"]) for t in g.tests), default=10)
-    for t in g.tests:
+    for t in _in_teaching_order(g.tests):
         ok = t["outcome"] == "passed"
         mark = (
             style("pass", "32")
@@ -482,34 +502,41 @@ def render_terminal(g: Grade, color: bool = False) -> str:
 
 
 def next_step(g: Grade) -> str:
-    """One sentence telling the learner what to do now."""
+    """What to do now: the first failing test in the order the stage README teaches.
+
+    That order (``teaching_order`` in ci/manifest.json) puts a stage's operations in the order
+    of the README's hints and, for each, the test of the operation itself before its gradient
+    check and before end-to-end tests, so a wrong forward is not sent to a backward's hint.
+    """
     if g.complete:
         return (
             f"Stage {g.stage:02d} is complete. Commit and push: its badge turns green. "
             f"Then run this stage's systems and milestone scripts (see its README)."
         )
-    failure = _first_failure(g)
     if g.regressions:
         return "Next: make the failing regression checks pass again."
-    if failure is None:
+    failing = [t for t in g.tests if t["outcome"] != "passed"]
+    if not failing:
         return "Next: run the full stage session; some graded tests did not run."
+    first = min(failing, key=lambda t: t.get("order", 0))  # ties keep the run's order
     run_alone = (
-        "Run one test alone, with its traceback:\n"
-        f"  nox -s stage-{g.stage:02d} -- '{failure['nodeid']}' --tb=short"
+        "Run it alone, with its traceback:\n"
+        f"  nox -s stage-{g.stage:02d} -- '{first['nodeid']}' --tb=short"
     )
-    blocking = Counter(
-        stub.name
-        for t in g.tests
-        if t["outcome"] != "passed" and (stub := find_stub(t["message"])) and stub.own
-    )
-    if blocking:
-        stub, count = blocking.most_common(1)[0]
-        failing = sum(t["outcome"] != "passed" for t in g.tests)
-        return (
-            f"Next: implement {stub}: {count} of the {failing} failing tests stop at its stub "
-            f"(the README's hints give the order of work).\n{run_alone}"
+    stub = find_stub(first["message"])
+    if stub is not None and stub.own:
+        stopped = sum(
+            (s := find_stub(t["message"])) is not None and s.name == stub.name for t in failing
         )
-    return f"Next: make {failure['name']} pass. {run_alone}"
+        return (
+            f"Next: implement {stub.name}, the next step of the README's hints ({stopped} of "
+            f"the {len(failing)} failing tests stop at its stub). {first['name']} checks it "
+            f"most directly. {run_alone}"
+        )
+    return (
+        f"Next: make {first['name']} pass, the first failing test in the order the README "
+        f"teaches; its message above says what differs. {run_alone}"
+    )
 
 
 def render_summary(g: Grade) -> str:
@@ -520,17 +547,18 @@ def render_summary(g: Grade) -> str:
         lines += ["Graded with the course's own copies of files this repository changed:", ""]
         lines += [f"- `{p}`" for p in g.replaced] + [""]
     if g.integrity:
-        lines += [f"**{_integrity_header(g)}**", ""]
+        headline, rest = _integrity_header(g)
+        lines += [f"**{headline}**{rest}", ""]
         lines += [f"- `{p}`" for p in g.integrity]
         return "\n".join(lines) + "\n"
     if g.hidden:
         earned, total = g.hidden_points
         lines += [f"Hidden tests: **{earned}/{total}** points", ""]
     lines += ["| | test | points | what it proves |", "|---|---|---:|---|"]
-    for t in g.tests:
+    for t in _in_teaching_order(g.tests):
         mark = "✅" if t["outcome"] == "passed" else "❌"
         lines.append(f"| {mark} | `{t['name']}` | {t['earned']}/{t['points']} | {t['doc']} |")
-    failures = [t for t in g.tests if t["outcome"] != "passed"]
+    failures = [t for t in _in_teaching_order(g.tests) if t["outcome"] != "passed"]
     if failures:
         lines += ["", "### Failures", ""]
         for t in failures:
@@ -852,7 +880,15 @@ def load_manifest(root: Path = ROOT) -> dict:
     path = root / "ci" / "manifest.json"
     if not path.is_file():
         raise SystemExit(f"error: {path} is missing; it is generated by scripts/build_stages.py")
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise SystemExit(
+            f"error: ci/manifest.json is not valid JSON ({error}; a merge conflict?). It is "
+            "generated, never edited or merged by hand. Course maintainers: `git checkout "
+            "--ours ci/manifest.json && python scripts/build_stages.py` rebuilds it. Learners: "
+            "`git checkout origin/main -- ci/manifest.json` restores the published one."
+        ) from None
 
 
 def stage_key(manifest: dict, value: str) -> str:
@@ -899,7 +935,7 @@ def status(root: Path) -> int:
             continue
         result = json.loads(path.read_text(encoding="utf-8"))
         if result["tampered"]:
-            state = "tests modified"
+            state = f"{what_was_modified(result['integrity_problems'])} modified"
         elif result["complete"]:
             state = "complete (badge green after you push)"
         else:

@@ -28,6 +28,7 @@ import hashlib
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from carry_map import function_map
@@ -43,6 +44,7 @@ from course import (
 )
 from expected_tests import expected_tests
 from markers import ModuleSource, check_imports, module_name
+from points_census import check_points
 from templates import (
     README_BEGIN,
     README_END,
@@ -77,8 +79,40 @@ def _first_sentence(doc: str | None) -> str:
     return match.group(1) if match else paragraph
 
 
-def _test_functions(path: Path) -> list[tuple[str, str, str]]:
-    """(name, points, first docstring sentence) of each graded test function in a test file.
+@dataclass(frozen=True)
+class GradedTest:
+    """One graded test function, as the README table and the grader's "Next:" step see it."""
+
+    file: str  # the file's name, e.g. "test_conv.py"
+    name: str  # the function's name
+    points: str  # "2", "2 × 3" (three parametrized cases) or "2 each"
+    doc: str  # the first line of its docstring
+    kind: int  # 0 checks an operation directly, 1 through its gradient, 2 end to end
+    line: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.file}::{self.name}"
+
+
+#: Test names that mark an end-to-end test, which depends on everything before it.
+_END_TO_END = re.compile(r"resum|milestone|end_to_end|converge|trains?_")
+
+
+def _kind(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """How directly a test checks the code: 0 the operation itself, 1 its gradient, 2 end to
+    end (a milestone, or a name such as ``test_resume_...``). "Next:" prefers lower kinds."""
+    markers = {ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+    if any(m.endswith("mark.milestone") for m in markers) or _END_TO_END.search(node.name):
+        return 2
+    calls = {ast.unparse(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    if any(c.endswith("gradcheck") or c.endswith(".backward") for c in calls):
+        return 1
+    return 0
+
+
+def _test_functions(path: Path) -> list[GradedTest]:
+    """Each graded test function of a test file, in source order.
 
     Points are per test case, so a parametrized test shows "2 × 3" (three cases of 2 points),
     or "2 each" when the cases are not a literal list.
@@ -105,8 +139,34 @@ def _test_functions(path: Path) -> list[tuple[str, str, str]]:
         shown = (
             f"{points}" if cases == 1 else (f"{points} × {cases}" if cases else f"{points} each")
         )
-        found.append((node.name, shown, _first_sentence(ast.get_docstring(node))))
+        doc = _first_sentence(ast.get_docstring(node))
+        found.append(GradedTest(path.name, node.name, shown, doc, _kind(node), node.lineno))
     return found
+
+
+def teaching_order(doc: str, tests: list[GradedTest]) -> list[GradedTest]:
+    """The graded tests in the order the stage README teaches them.
+
+    A test file's place is where the README source's "Hints" section (else the whole source)
+    first names its topic (``test_conv.py``: "conv"; ``test_lr_scheduler.py``: "lr_scheduler"
+    or "lr scheduler"; ``test_activations.py``: also "activation"), files it never names last; inside a file, direct tests before gradient
+    tests before end-to-end ones, each in source order. The README's table and the grader's
+    "Next:" step both follow this order.
+    """
+    text = doc.lower()
+    hints = re.search(r"^## hints\b(.*?)(?=^## |\Z)", text, re.M | re.S)
+    # The numbered hints are the order of work; an introduction may name everything at once.
+    items = re.split(r"^\d+\.\s", hints.group(1), flags=re.M)[1:] if hints else []
+    parts = [*items, text]
+
+    def place(file: str) -> int:
+        topic = file.removesuffix(".py").removeprefix("test_")
+        names = {topic, topic.replace("_", " "), topic.removesuffix("s")}
+        return next(
+            (i for i, part in enumerate(parts) if any(n in part for n in names)), len(parts)
+        )
+
+    return sorted(tests, key=lambda t: (place(t.file), t.file, t.kind, t.line))
 
 
 class Generator:
@@ -119,6 +179,8 @@ class Generator:
         self.root = root
         self.course = Course(root, tuple(load_manifest(root)))
         self.files: dict[str, bytes] = {}
+        #: Each ready stage's graded tests as the manifest records them (filled by build()).
+        self.expected: dict[int, dict[str, dict]] = {}
         self.owners = module_owners(self.course)
         self._modules = {
             rel: ModuleSource(self.course, rel, stage) if rel.endswith(".py") else None
@@ -233,6 +295,34 @@ class Generator:
             if module is not None and self.owners[rel].number <= stage.number
         }
 
+    def solved_stage(self, number: int, probe: str | None = None) -> dict[str, bytes]:
+        """Stage ``number``'s folder (paths relative to it) with the stage's own work done.
+
+        This is what invariant 3 tests: a learner who finished the stage has exactly this.
+        ``probe`` is passed on to ``ModuleSource.render`` (see there).
+        """
+        stage = self.course.stage(number)
+        if not self.files:
+            self.build()
+        prefix = f"stages/{stage.dirname}/"
+        files = {
+            rel[len(prefix) :]: data for rel, data in self.files.items() if rel.startswith(prefix)
+        }
+        for rel, module in self._modules.items():
+            if module is not None and self.owners[rel].number <= number:
+                text = module.render(self.course, number, solved=True, probe=probe)[0]
+                files[rel] = text.encode("utf-8")
+        return files
+
+    def stubs_of(self, number: int) -> list[str]:
+        """Each stub a stage-``number`` learner writes, as ``solutions/<file>:<line> <name>``."""
+        return [
+            f"{SOLUTIONS}/{rel}:{line} {name}"
+            for rel, module in self._modules.items()
+            if module is not None
+            for line, name in module.stubs(number)
+        ]
+
     def _stage_readme(self, stage: Stage) -> str:
         doc_path = self._source(f"docs/{stage.dirname}.md")
         if not doc_path.is_file():
@@ -241,14 +331,23 @@ class Generator:
                 None,
                 f"stage {stage.nn} is ready but has no README source",
             )
+        body = doc_path.read_text(encoding="utf-8").strip()
+        rows = [(t.id, t.points, t.doc) for t in self.graded_tests(stage, body)]
+        return stage_readme(stage, body, rows)
+
+    def graded_tests(self, stage: Stage, doc: str | None = None) -> list[GradedTest]:
+        """Stage ``stage``'s graded tests in teaching order (see :func:`teaching_order`)."""
+        if doc is None:
+            path = self._source(f"docs/{stage.dirname}.md")
+            doc = path.read_text(encoding="utf-8") if path.is_file() else ""
         tests_dir = self._source(f"tests/stage_{stage.nn}")
-        rows = [
-            (f"{path.name}::{name}", points, doc)
+        tests = [
+            test
             for path in (files_under(tests_dir) if tests_dir.is_dir() else [])
             if path.suffix == ".py" and path.name.startswith("test_")
-            for name, points, doc in _test_functions(path)
+            for test in _test_functions(path)
         ]
-        return stage_readme(stage, doc_path.read_text(encoding="utf-8").strip(), rows)
+        return teaching_order(doc, tests)
 
     def _manifest(self, ready: list[Stage]) -> str:
         grading = {}
@@ -269,6 +368,7 @@ class Generator:
             }
             if stage.ready:
                 prefix = f"stages/{stage.dirname}/"
+                entry["teaching_order"] = [t.id for t in self.graded_tests(stage)]
                 entry["protected"] = {
                     rel[len(prefix) :]: _sha256(data)
                     for rel, data in sorted(self.files.items())
@@ -297,12 +397,7 @@ class Generator:
             if path.suffix == ".py" and path.name.startswith("test_"):
                 rel = path.relative_to(self.root / SOLUTIONS).as_posix()
                 expected.update(expected_tests(path, rel))
-        total = sum(t["points"] * t["cases"] for t in expected.values())
-        if total != stage.points:
-            raise BuildError(
-                f"{SOLUTIONS}/stages.toml", None,
-                f"stage {stage.nn} has points = {stage.points}, but its tests carry {total}",
-            )  # fmt: skip
+        self.expected[stage.number] = expected  # checked against pytest by check_points
         return expected
 
     def _readme_with_table(self) -> str:
@@ -361,14 +456,25 @@ def plan(root: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]]:
     return write, delete
 
 
+def _recorded_manifest(root: Path) -> dict:
+    """The ci/manifest.json of the last generation ({} if there is none)."""
+    path = root / MANIFEST_PATH
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BuildError(
+            MANIFEST_PATH, None,
+            f"not valid JSON ({error}; a merge conflict?). It is generated, never merged by "
+            "hand: take either side (`git checkout --ours ci/manifest.json`) and run "
+            "`python scripts/build_stages.py` again",
+        ) from None  # fmt: skip
+
+
 def edited_since_generation(root: Path, rels: list[str]) -> list[str]:
     """Files whose content is neither what the generator last wrote nor absent: someone's work."""
-    manifest = root / MANIFEST_PATH
-    recorded = (
-        json.loads(manifest.read_text(encoding="utf-8")).get("generated", {})
-        if manifest.exists()
-        else {}
-    )
+    recorded = _recorded_manifest(root).get("generated", {})
     edited = []
     for rel in rels:
         path = root / rel
@@ -377,6 +483,37 @@ def edited_since_generation(root: Path, rels: list[str]) -> list[str]:
         if _sha256(path.read_bytes()) != recorded.get(rel):
             edited.append(rel)
     return edited
+
+
+def describe_changes(
+    root: Path, files: dict[str, bytes], write: list[str], delete: list[str]
+) -> list[str]:
+    """One line per out-of-date file, saying why: ``stale``, ``edited by hand``, ``missing``,
+    ``extra``; a stale ``ci/manifest.json`` names the grading files that changed."""
+    try:
+        recorded = _recorded_manifest(root)
+    except BuildError:
+        recorded = {}
+    hashes = recorded.get("generated", {})
+    lines = []
+    for rel in write:
+        path = root / rel
+        if not path.exists():
+            lines.append(f"missing {rel}")
+        elif _generated_scope(rel) and rel not in hashes:
+            lines.append(f"unrecorded {rel} (not in ci/manifest.json: merged from another branch?)")
+        elif _generated_scope(rel) and _sha256(path.read_bytes()) != hashes[rel]:
+            lines.append(f"edited by hand: {rel} (the generator never wrote this content)")
+        elif rel == MANIFEST_PATH:
+            now = json.loads(files[rel]).get("grading_files", {})
+            before = recorded.get("grading_files", {})
+            changed = sorted(f for f in set(now) | set(before) if now.get(f) != before.get(f))
+            why = f" (grading files changed: {', '.join(changed)})" if changed else ""
+            lines.append(f"stale   {rel}{why}")
+        else:
+            lines.append(f"stale   {rel}")
+    lines += [f"extra   {rel}" for rel in delete]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -391,9 +528,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
-        files = Generator(root).build()
+        generator = Generator(root)
+        files = generator.build()
     except BuildError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    problems, note = check_points(root, generator.course.stages, generator.expected)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    if problems:
+        print("error: the points do not add up; nothing was written:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
         return 2
     write, delete = plan(root, files)
     if args.check:
@@ -404,19 +550,20 @@ def main(argv: list[str] | None = None) -> int:
             "out of date: run `python scripts/build_stages.py` and commit the result",
             file=sys.stderr,
         )
-        for rel in write:
-            print(
-                f"  stale   {rel}" if (root / rel).exists() else f"  missing {rel}", file=sys.stderr
-            )
-        for rel in delete:
-            print(f"  extra   {rel}", file=sys.stderr)
+        for line in describe_changes(root, files, write, delete):
+            print(f"  {line}", file=sys.stderr)
         return 1
     if not args.force:
-        edited = edited_since_generation(root, write + delete)
+        try:
+            edited = edited_since_generation(root, write + delete)
+        except BuildError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         if edited:
             print(
-                "refusing to overwrite files that were edited after they were generated "
-                "(a learner's work?). Move them away, or pass --force to discard the edits:",
+                "refusing to overwrite files that differ from what the generator last wrote "
+                "(a learner's work? or, after a merge, generated files of the other branch: "
+                "then --force is right). Move them away, or pass --force to discard them:",
                 file=sys.stderr,
             )
             for rel in edited:

@@ -193,11 +193,23 @@ class ModuleSource:
                     "SOLUTION block without a '# TODO:' line; tell the learner what to write",
                 )  # fmt: skip
 
-    def render(self, course: Course, target: int, solved: bool = False) -> tuple[str, list[int]]:
+    def stubs(self, stage: int) -> list[tuple[int, str]]:
+        """(BEGIN line, qualified function name) of each SOLUTION block that is ``stage``'s work."""
+        return [
+            (block.begin + 1, _enclosing_function(self.functions, block.begin + 1) or "?")
+            for block in self._solution_blocks()
+            if block.stage == stage
+        ]
+
+    def render(
+        self, course: Course, target: int, solved: bool = False, probe: str | None = None
+    ) -> tuple[str, list[int]]:
         """The module as a stage-``target`` learner sees it, and each output line's source line.
 
         ``solved`` renders the stage as a learner who finished it would have it: the blocks of
-        stage ``target`` hold their solution instead of a stub.
+        stage ``target`` hold their solution instead of a stub. With ``probe`` (a module name),
+        each of those solved blocks starts by calling ``<probe>.reached("<file>:<line> <name>")``,
+        so a test run can tell which of the stage's blocks its tests executed.
         """
         last_solved = target if solved else target - 1
         out: list[str] = []
@@ -233,6 +245,10 @@ class ModuleSource:
                 return
             body = range(block.begin + 1, block.end)
             if block.stage <= last_solved:  # solved: the code without its instructions
+                if probe and block.stage == target:
+                    name = _enclosing_function(self.functions, block.begin + 1)
+                    where = json.dumps(f"{SOLUTIONS}/{self.rel}:{block.begin + 1} {name}")
+                    emit(f"{block.indent}__import__({probe!r}).reached({where})", block.begin)
                 skipping = False
                 for i in body:
                     line = self.lines[i]

@@ -126,7 +126,7 @@ nox -s stage-03 -- 'tests/stage_03/test_linear.py::test_linear_matches_numpy' --
 nox -s run -- 03 systems.<name>                  # a stage's systems or milestone script
 nox -s carry -- 04                               # your own code of stages 01-03 into 04
 nox -s status                                    # every stage's last grade
-nox -s check                                     # the tests and grader are intact
+nox -s integrity                                 # the tests and grader are intact
 ```
 
 A run narrowed with `-k` or a test path shows its results but keeps the stage's saved grade.

@@ -115,7 +115,18 @@ def test_collection_errors_block_completion():
         (("failed", "passed", "passed"), [], "yellow", "4/6"),
         (("failed", "failed", "passed"), [], "red", "0/6"),
         (("passed", "passed", "failed"), [], "orange", "6/6, regression"),
-        (("passed", "passed", "passed"), ["modified: x"], "lightgrey", "tests modified"),
+        (
+            ("passed", "passed", "passed"),
+            ["modified: stages/02_activations/tests/stage_02/test_a.py"],
+            "lightgrey",
+            "tests modified",
+        ),
+        (
+            ("passed", "passed", "passed"),
+            ["modified: noxfile.py"],
+            "lightgrey",
+            "grading files modified",
+        ),
     ],
 )
 def test_badge_colour_follows_the_grade(outcomes, integrity, color, message):
@@ -147,7 +158,7 @@ def test_reports_show_failures_with_message_example_and_hint():
     assert "Stage 02 · Activations: 2/6 points" in text
     assert "AssertionError: relu(-1) is 0" in text
     assert "Draw 1: array([0.5])" in text and "hint: look at ReLU.forward" in text
-    assert "Next: make test_a.py::test_b pass." in text
+    assert "Next: make test_a.py::test_b pass, the first failing test" in text
     assert "nox -s stage-02 -- 'tests/stage_02/test_a.py::test_b' --tb=short" in text
     summary = grader.render_summary(g)
     assert "| ✅ | `test_a.py::test_a` | 2/2 |" in summary
@@ -250,30 +261,74 @@ def test_collection_errors_are_shown_to_the_learner():
     assert "### Tests that could not be collected" in grader.render_summary(g)
 
 
-def test_next_step_names_the_stub_that_blocks_most_tests_else_the_first_failure():
+def test_next_step_follows_the_readmes_order_not_the_most_blocking_stub():
     stub = "NotImplementedError: stage 02: {}: do it"
+    entry = {
+        **STAGE,
+        "tests": {
+            **STAGE["tests"],
+            "tests/stage_02/test_a.py::test_c": {"points": 2, "cases": 1},
+            "tests/stage_02/test_a.py::test_d": {"points": 2, "cases": 1},
+        },
+        "teaching_order": ["test_a.py::test_a", "test_a.py::test_b"],
+    }
     g = grade(
         make(
-            result("test_a", 2, "failed", message=stub.format("Sigmoid.forward")),
+            result("test_c", 2, "failed", message=stub.format("Softmax.forward")),
             result("test_b", 2, "failed", message=stub.format("ReLU.forward")),
-            result("test_c", 2, "failed", message=stub.format("ReLU.forward")),
+            result("test_a", 2, "failed", message=stub.format("Sigmoid.forward")),
+            result("test_d", 2, "failed", message=stub.format("Softmax.forward")),
         ),
-        {
-            **STAGE,
-            "tests": {
-                **STAGE["tests"],
-                "tests/stage_02/test_a.py::test_c": {"points": 2, "cases": 1},
-            },
+        entry,
+        [],
+    )
+    assert grader.next_step(g).startswith(
+        "Next: implement Sigmoid.forward, the next step of the README's hints (1 of the 4 "
+        "failing tests stop at its stub). test_a.py::test_a checks it most directly."
+    )
+
+
+def test_next_step_sends_a_wrong_forward_to_its_own_test_not_to_the_gradient_check():
+    """A flipped kernel fails the forward test and the gradcheck: the forward test comes first."""
+    entry = {
+        **STAGE,
+        "tests": {
+            "tests/stage_02/test_a.py::test_forward": {"points": 2, "cases": 1},
+            "tests/stage_02/test_a.py::test_gradcheck": {"points": 2, "cases": 1},
+            "tests/stage_02/test_a.py::test_other": {"points": 2, "cases": 1},
         },
-        [],
-    )
-    assert grader.next_step(g).startswith("Next: implement ReLU.forward: 2 of the 3 failing tests")
+        "teaching_order": ["test_a.py::test_forward", "test_a.py::test_gradcheck"],
+    }
     g = grade(
-        make(result("test_a", 2, "passed"), result("test_b", 2, "failed", message="assert 1 == 2")),
-        STAGE,
+        make(
+            result("test_gradcheck[case0]", 2, "failed", message="GradcheckError: weight"),
+            result("test_forward[case0]", 2, "failed", message="AssertionError: output differs"),
+            result("test_other", 2, "passed"),
+        ),
+        entry,
         [],
     )
-    assert grader.next_step(g).startswith("Next: make test_a.py::test_b pass.")
+    next_step = grader.next_step(g)
+    assert next_step.startswith("Next: make test_a.py::test_forward[case0] pass")
+    assert "nox -s stage-02 -- 'tests/stage_02/test_a.py::test_forward[case0]'" in next_step
+
+
+@pytest.mark.parametrize(
+    ("problems", "headline"),
+    [
+        (["modified: stages/02_activations/tests/stage_02/test_a.py"], "Tests were modified"),
+        (["missing: stages/02_activations/conftest.py"], "Tests were modified"),
+        (["modified: ci/grade.py", "modified: pyproject.toml"], "Grading files were modified"),
+        (
+            ["added: stages/02_activations/tests/x.py", "modified: noxfile.py"],
+            "Tests and grading files were modified",
+        ),
+    ],
+)
+def test_the_integrity_headline_names_what_was_modified(problems, headline):
+    g = grader.grade(FULL, STAGE, problems)
+    assert f"{headline}, so this stage is not graded:" in grader.render_terminal(g)
+    assert f"**{headline}**" in grader.render_summary(g)
 
 
 # ----------------------------------------------------------------------------- expected tests

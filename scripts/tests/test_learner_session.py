@@ -96,9 +96,10 @@ def test_sessions_cover_all_stages_and_refuse_unready_ones(course):
     ).stdout
     for number in range(1, 21):
         assert f"- stage-{number:02d} -> " in listing
-    for name in ("status", "check", "run", "carry"):
+    for name in ("status", "integrity", "run", "carry"):
         assert f" {name} -> " in listing
-    for name in ("sync", "lint", "tests", "verify", "stubs", "publish", "regrade", "bench"):
+    instructor_only = ("sync", "lint", "tests", "verify", "stubs", "publish", "regrade", "bench")
+    for name in (*instructor_only, "check"):
         assert f" {name} -> " not in listing  # a copy without solutions/ is a learner's
     unready = [key for key, entry in MANIFEST["stages"].items() if not entry["ready"]]
     if unready:

@@ -175,9 +175,9 @@ def test_the_published_repository_passes_its_own_nox(published):
         text=True,
         check=True,
     ).stdout
-    for name in ("sync", "lint", "tests", "verify", "stubs", "bench", "publish"):
+    for name in ("sync", "lint", "tests", "verify", "stubs", "bench", "publish", "check"):
         assert f" {name} -> " not in listing
-    for name in ("status", "check", "run", "stage-01"):
+    for name in ("status", "integrity", "run", "stage-01"):
         assert f" {name} -> " in listing
 
 

@@ -53,18 +53,23 @@ def assert_close(
     atol = default_atol if atol is None else atol
     if a.dtype.kind not in "fc" and e.dtype.kind not in "fc":
         mismatch = a != e
+        excess = mismatch.astype(np.float64)
     else:
         a64, e64 = a.astype(np.float64), e.astype(np.float64)
-        with np.errstate(invalid="ignore"):
-            close = np.abs(a64 - e64) <= atol + rtol * np.abs(e64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            excess = np.abs(a64 - e64) - (atol + rtol * np.abs(e64))
+        close = excess <= 0
         close |= a64 == e64  # equal infinities
         if equal_nan:
             close |= np.isnan(a64) & np.isnan(e64)
         mismatch = ~close
+        # nan or an infinity against a finite value is the worst mismatch of all
+        excess = np.where(mismatch & ~np.isfinite(excess), np.inf, np.where(mismatch, excess, -1))
     if np.any(mismatch):
         bad = int(np.count_nonzero(mismatch))
-        index = tuple(int(i) for i in np.argwhere(mismatch)[0]) if a.ndim else ()
-        worst = f"first mismatch at index {index}: got {a[index]!r}, expected {e[index]!r}"
+        index = np.unravel_index(int(np.argmax(excess)), a.shape) if a.ndim else ()
+        index = tuple(int(i) for i in index)
+        worst = f"worst at index {index}: got {a[index]!r}, expected {e[index]!r}"
         raise AssertionError(
             f"{prefix}{bad} of {a.size} elements differ beyond rtol={rtol:g}, atol={atol:g}; "
             f"{worst}"

@@ -57,6 +57,7 @@ def gradcheck(
     rtol: float = 1e-3,
     seed: int = 0,
     tensor_type=None,
+    names: Sequence[str] | None = None,
 ) -> None:
     """Check the backward pass of ``fn`` against finite differences.
 
@@ -68,6 +69,7 @@ def gradcheck(
         atol, rtol: elementwise tolerance ``|analytic - numeric| <= atol + rtol * |numeric|``.
         seed: seeds the random upstream gradient.
         tensor_type: the Tensor class (default: ``tinytorch.Tensor`` of the stage under test).
+        names: what each input is (``("input", "weight", "bias")``), for the failure message.
 
     Raises:
         GradcheckError: naming the input, the worst element and both values.
@@ -80,6 +82,9 @@ def gradcheck(
         if inputs[i].dtype != np.float64:
             raise TypeError(f"gradcheck input {i} must be float64, got {inputs[i].dtype}")
     arrays = [x.copy() if i in checked else x for i, x in enumerate(inputs)]
+
+    def label(i: int) -> str:
+        return f"{names[i]} (input {i})" if names and i < len(names) else f"input {i}"
 
     def call(values: Sequence) -> object:
         args = [Tensor(v, requires_grad=True) if i in checked else v for i, v in enumerate(values)]
@@ -97,11 +102,11 @@ def gradcheck(
     for i in checked:
         analytic = args[i].grad
         if analytic is None:
-            raise GradcheckError(f"input {i} got no gradient (its .grad is None after backward)")
+            raise GradcheckError(f"{label(i)} got no gradient (its .grad is None after backward)")
         analytic = np.asarray(analytic.data)
         if analytic.shape != arrays[i].shape:
             raise GradcheckError(
-                f"input {i}: gradient shape {analytic.shape} != input shape {arrays[i].shape}"
+                f"{label(i)}: gradient shape {analytic.shape} != input shape {arrays[i].shape}"
             )
 
         def scalar(x, i=i):
@@ -114,9 +119,11 @@ def gradcheck(
         error = np.abs(analytic - numeric)
         bad = error > atol + rtol * np.abs(numeric)
         if np.any(bad):
-            index = tuple(int(j) for j in np.argwhere(bad)[0]) if bad.ndim else ()
+            worst = np.where(bad, error - rtol * np.abs(numeric), -np.inf)
+            index = np.unravel_index(int(np.argmax(worst)), bad.shape) if bad.ndim else ()
+            index = tuple(int(j) for j in index)
             raise GradcheckError(
-                f"gradient of input {i} (shape {arrays[i].shape}) is wrong at index {index}: "
+                f"gradient of {label(i)} (shape {arrays[i].shape}) is wrong at index {index}: "
                 f"backward gives {analytic[index]:.6g}, finite differences give "
                 f"{numeric[index]:.6g} (max abs error {error.max():.3g})"
             )

@@ -35,6 +35,7 @@ import argparse
 import itertools
 import math
 import os
+import re
 import time
 
 import numpy as np
@@ -44,6 +45,8 @@ from milestones.mlp_1986 import epoch_records
 from tinytorch import nn, optim
 from tinytorch.data import DataLoader, transforms
 from tinytorch.datasets import CIFAR10
+from tinytorch.datasets.cifar import CIFAR10_URL
+from tinytorch.datasets.utils import DatasetFileError, DownloadError
 from tinytorch.training import Trainer, accuracy
 
 #: The test accuracy the full recipe is built to reach.
@@ -169,13 +172,37 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     if not args.root:
         parser.error(
-            f"where is CIFAR-10? Pass --root ROOT (or set ${CIFAR10_ENV}); ROOT holds "
-            "cifar-10-batches-py/, and --download fetches it there"
+            f"where is CIFAR-10? Pass --root ROOT (or set ${CIFAR10_ENV}), the folder that "
+            "holds cifar-10-batches-py/ or will: add --download to fetch it there (about "
+            "170 MB), and start with a short run: --epochs 1 --max-steps 20"
         )
-    return run(
-        args.root, epochs=args.epochs, batch_size=args.batch_size, max_steps=args.max_steps,
-        download=args.download,
-    )  # fmt: skip
+    try:
+        return run(
+            args.root, epochs=args.epochs, batch_size=args.batch_size,
+            max_steps=args.max_steps, download=args.download,
+        )  # fmt: skip
+    except (FileNotFoundError, DatasetFileError, DownloadError) as error:
+        raise SystemExit(no_data_message(args.root, args.download, error)) from None
+
+
+def no_data_message(root: str, download: bool, error: Exception) -> str:
+    """One paragraph saying why there is no CIFAR-10 to train on and which flags fix it."""
+    reason = re.split(r"\n|\. (?=Pass |Download |Tried)", str(error))[0].rstrip(". ")
+    short_run = f"python -m milestones.cnn_cifar10_1998 --root {root} --epochs 1 --max-steps 20"
+    offline = (
+        f"download {CIFAR10_URL} on a machine that is online and unpack it in {root} (it "
+        "creates cifar-10-batches-py/)"
+    )
+    if download:
+        return (
+            f"Could not fetch CIFAR-10 into {root}: {reason}. Without a network, {offline}; "
+            f"then run without --download, a short run first: `{short_run}`."
+        )
+    return (
+        f"No usable CIFAR-10 in {root}: {reason}. Add --download to fetch it there once "
+        f"(about 170 MB), a short run first: `{short_run} --download`; offline, {offline}. "
+        f"--root names that folder (or set ${CIFAR10_ENV})."
+    )
 
 
 if __name__ == "__main__":

@@ -38,21 +38,32 @@ def test_clip_grad_norm_caps_the_global_norm(grads, max_norm, norm_type):
     params = with_grads(grads)
     total = clip_grad_norm_(params, max_norm, norm_type=norm_type)
     expected = global_norm(grads, norm_type)
-    assert isinstance(total, tt.Tensor) and total.shape == () and total.dtype == np.float32
-    assert math.isclose(total.item(), expected, rel_tol=1e-5, abs_tol=1e-6)
+    assert isinstance(total, tt.Tensor) and total.shape == () and total.dtype == np.float32, (
+        f"the norm returned must be a 0-d float32 Tensor, got {total!r}"
+    )
+    assert math.isclose(total.item(), expected, rel_tol=1e-5, abs_tol=1e-6), (
+        f"norm returned before clipping is {total.item():.6g}, expected {expected:.6g} "
+        f"(norm_type={norm_type})"
+    )
     clipped = [p.grad.data for p in params]
     coefficient = max_norm / (expected + 1e-6)
     if coefficient >= 1:
         for p, g in zip(params, grads, strict=True):
             np.testing.assert_array_equal(p.grad.data, g)
     else:
-        for c, g in zip(clipped, grads, strict=True):
-            assert_close(c, (g * coefficient).astype(np.float32), rtol=1e-5, atol=1e-6)
+        for i, (c, g) in enumerate(zip(clipped, grads, strict=True)):
+            assert_close(
+                c, (g * coefficient).astype(np.float32), rtol=1e-5, atol=1e-6,
+                msg=f"grad of parameter {i} after clipping to max_norm={max_norm}",
+            )  # fmt: skip
         if expected > max_norm:
             assert math.isclose(global_norm(clipped, norm_type), max_norm, rel_tol=1e-4)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2,
+    hint="a parameter without .grad adds nothing to the norm; one tensor is a list of one; no gradient at all has norm 0",
+)
 def test_clip_grad_norm_skips_missing_gradients_and_accepts_one_tensor():
     """Parameters without .grad are ignored; a single tensor works; no gradient at all gives 0."""
     a, b = tt.zeros(2, requires_grad=True), tt.zeros(3, requires_grad=True)
@@ -79,7 +90,9 @@ def test_clip_grad_norm_reports_non_finite_norms():
         clip_grad_norm_([p], -1.0)
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1, hint="each element on its own, into [-clip_value, clip_value], in the .grad array itself"
+)
 @given(gradient_lists, st.sampled_from([0.5, 2.0]))
 def test_clip_grad_value_clamps_each_element(grads, clip_value):
     """clip_grad_value_ clamps every element into [-clip_value, clip_value], in place."""

@@ -23,4 +23,6 @@ def test_xor_1969_needs_a_hidden_layer(capsys):
     assert result["mlp_accuracy"] == 1.0
     assert result["linear_accuracy"] <= 0.75
     assert result["best_linear_accuracy"] == 0.75
+    # The single layer cannot decide: every probability sits at 0.5, so its accuracy is noise.
+    assert result["linear_farthest_from_half"] < 0.01 and result["mlp_closest_to_half"] > 0.4
     assert "Why" in capsys.readouterr().out

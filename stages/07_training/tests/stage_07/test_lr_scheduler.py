@@ -87,7 +87,10 @@ def test_linear_warmup_matches_its_formula(lrs, start, end, total):
     assert_schedule(seen, formula, lrs)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2,
+    hint="group i's rate is its base rate times its own lr_lambda(epoch); one function serves every group",
+)
 def test_lambda_lr_uses_one_function_per_group():
     """LambdaLR multiplies each group's base rate by its own function of the epoch."""
     optimizer = make_optimizer([0.1, 0.2])
@@ -135,7 +138,10 @@ def test_the_optimizer_steps_with_the_scheduled_rate():
     assert moves == [1.0, 0.5, 0.25]
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2,
+    hint="save what the next rate depends on (last_epoch, base rates, its own settings), not the optimizer",
+)
 @pytest.mark.parametrize(
     "make",
     [
@@ -164,7 +170,10 @@ def test_scheduler_state_dict_resumes_the_schedule(make):
     assert seen == expected
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1,
+    hint="check each argument when the scheduler is built; the message names the value that arrived",
+)
 def test_schedulers_reject_bad_arguments():
     """Non-positive periods, factors out of range and mismatched milestones are refused."""
     optimizer = make_optimizer([0.1])

@@ -54,7 +54,9 @@ def round_trip(obj, tmp_path):
     return tt.load(path)
 
 
-@pytest.mark.points(3, hint="a dict is stored as [key, value] pairs so int keys survive")
+@pytest.mark.points(
+    3, hint="JSON object keys are always strings: store a dict so that an int key comes back an int"
+)
 def test_nested_objects_round_trip_exactly(tmp_path):
     """Dicts (str and int keys), lists, tuples, tensors, arrays, numbers, str, bool, None."""
     obj = {
@@ -72,7 +74,10 @@ def test_nested_objects_round_trip_exactly(tmp_path):
     assert_same(obj, round_trip(obj, tmp_path))
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2,
+    hint="an array keeps its dtype and every bit (nan, inf, -0.0): it goes to the archive, never through JSON",
+)
 @given(
     hnp.arrays(
         dtype=st.sampled_from(
@@ -91,7 +96,7 @@ def test_arrays_of_every_dtype_round_trip_bit_for_bit(array):
 
 
 @pytest.mark.points(
-    3, hint="write arrays with np.savez and read with np.load(..., allow_pickle=False)"
+    3, hint="a checkpoint is data: arrays go into the .npz archive, and loading must refuse pickles"
 )
 def test_saving_and_loading_never_pickle(tmp_path, monkeypatch):
     """The file is a zip of .npy arrays readable without pickle, and pickle is never called."""
@@ -115,7 +120,7 @@ def test_saving_and_loading_never_pickle(tmp_path, monkeypatch):
 
 
 @pytest.mark.points(
-    2, hint="extend where as you recurse (obj['opt'][0]); refuse with '{where}, of type {name}'"
+    2, hint="the error says where in the object the value sits (obj['opt'][0]) and what type it is"
 )
 def test_unsupported_objects_are_refused_by_name(tmp_path):
     """A set, a function or an object array raises TypeError naming where it was."""
@@ -130,7 +135,9 @@ def test_unsupported_objects_are_refused_by_name(tmp_path):
     assert tt.load(tmp_path / "d") == {"fine": [1, 2]}
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="check that the file is one of your archives before you trust it, and say what arrived"
+)
 def test_loading_something_else_is_a_clear_error(tmp_path):
     """Random bytes, a plain .npz, a .npy file or a missing file are refused clearly."""
     (tmp_path / "noise").write_bytes(b"this is not a checkpoint at all")
@@ -145,7 +152,10 @@ def test_loading_something_else_is_a_clear_error(tmp_path):
     assert tt.load(tmp_path / "ok") == 1.5
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(
+    3,
+    hint="state_dicts are nested dicts of tensors and numbers (Adam's moments, its step counts): all must survive",
+)
 def test_model_and_optimizer_resume_from_a_saved_file(tmp_path):
     """A model and Adam saved mid-training and loaded into fresh objects train on identically."""
     rng = np.random.default_rng(0)
@@ -207,7 +217,9 @@ def test_a_failed_save_leaves_the_old_checkpoint_and_no_temporary_file(tmp_path,
     np.testing.assert_array_equal(restored["w"].numpy(), np.ones(3, np.float32))
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1, hint="each save writes its own temporary file next to the target, then renames it over"
+)
 def test_concurrent_saves_to_one_path_never_collide(tmp_path):
     """Threads saving to the same path at the same time each succeed, the file holds one
     complete checkpoint of one of them, and no temporary file is left behind."""
@@ -250,7 +262,9 @@ def test_saving_through_a_symlink_replaces_its_target(tmp_path):
     assert _folder(tmp_path) == ["latest.ckpt", "real.ckpt"]
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1, hint="a rename is durable only once the data and then the folder entry reach the disk"
+)
 def test_save_flushes_the_file_and_its_folder_to_disk(tmp_path, monkeypatch):
     """save fsyncs the new file before renaming it into place, then the folder, so the
     checkpoint and its name both survive a power cut."""

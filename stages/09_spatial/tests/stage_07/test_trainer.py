@@ -2,6 +2,8 @@
 # Do not edit: the grader checks this file against ci/manifest.json.
 """The Trainer: accumulation, evaluation, history, early stopping and exact resume."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -64,7 +66,10 @@ def test_accumulating_micro_batches_equals_one_big_batch(k, seed):
         assert_close(results[1][name], results[0][name], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2,
+    hint="a last group with fewer micro-batches still steps at the end of the epoch, averaged over what it has",
+)
 def test_a_short_last_group_still_steps_with_averaged_gradients():
     """5 micro-batches with accumulation_steps=2 make 3 steps; the last averages 1 batch."""
     x, y = regression_data(10)
@@ -87,7 +92,10 @@ def test_a_short_last_group_still_steps_with_averaged_gradients():
         assert_close(weights(model)[name], value, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(
+    3,
+    hint="one history entry per epoch for each quantity; a progress line every log_every epochs and after the last",
+)
 def test_fit_records_history_prints_progress_and_learns(capsys):
     """fit() trains, keeps one history entry per epoch and reports a line per logged epoch."""
     x, y = regression_data(32)
@@ -236,7 +244,10 @@ def test_resuming_from_a_checkpoint_reproduces_the_run_bit_for_bit(tmp_path, own
     assert actual["data_rng"] == expected["data_rng"]
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2,
+    hint="check the settings when the Trainer is built and each batch as it arrives; say what was expected",
+)
 def test_trainer_rejects_bad_settings_and_batches(tmp_path):
     """Bad accumulation steps, non-pair batches and mismatched checkpoints are clear errors."""
     x, y = regression_data(8)
@@ -259,7 +270,10 @@ def test_trainer_rejects_bad_settings_and_batches(tmp_path):
         scheduled.load_checkpoint(tmp_path / "plain")
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1,
+    hint="(N, C) scores: the class is the argmax over dim 1; one score per sample: compare with the threshold",
+)
 def test_accuracy_for_class_scores_and_binary_logits():
     """accuracy() takes the argmax of class scores, and thresholds one score per sample."""
     scores = tt.tensor([[0.1, 2.0, -1.0], [3.0, 0.0, 0.0], [0.0, 0.0, 5.0], [1.0, 2.0, 0.0]])
@@ -274,3 +288,34 @@ def test_accuracy_for_class_scores_and_binary_logits():
                       metrics={"accuracy": accuracy}, log_every=None)  # fmt: skip
     result = trainer.evaluate([(tt.randn(5, 2), tt.tensor([0, 1, 2, 0, 1]))])
     assert 0.0 <= result["accuracy"] <= 1.0
+
+
+@pytest.mark.points(
+    2,
+    hint="the norm is global: every parameter's gradient counts together; clip after averaging"
+    " the micro-batches and before the step",
+)
+def test_max_grad_norm_clips_the_averaged_gradients_before_each_step():
+    """With max_grad_norm, each step uses the averaged gradients scaled to that global norm."""
+    x, y = regression_data(8, seed=3)
+    y = y * 50  # large targets: gradients far above the cap
+    tt.manual_seed(0)
+    model = nn.Linear(3, 1)
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.MSELoss(),
+                      accumulation_steps=2, max_grad_norm=0.5, log_every=None)  # fmt: skip
+    trainer.train_epoch(batches(x, y, 4))
+
+    tt.manual_seed(0)
+    reference = nn.Linear(3, 1)
+    start = weights(reference)
+    for inputs, targets in batches(x, y, 4):
+        nn.MSELoss()(reference(inputs), targets).backward()
+    grads = {name: p.grad.data / 2 for name, p in reference.named_parameters()}  # averaged
+    total = math.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads.values()))
+    assert total > 10, "the data must give gradients far above max_grad_norm"
+    scale = 0.5 / (total + 1e-6)
+    for name, grad in grads.items():
+        assert_close(
+            weights(model)[name], start[name] - 0.1 * scale * grad, rtol=1e-5, atol=1e-6,
+            msg=f"{name} after one step with max_grad_norm=0.5 (gradient norm {total:.3g})",
+        )  # fmt: skip

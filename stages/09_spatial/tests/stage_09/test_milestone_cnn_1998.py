@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from milestones import cnn_1998, cnn_cifar10_1998
-from tinytorch.datasets import DatasetFileError
 
 
 @pytest.mark.milestone
@@ -66,5 +65,11 @@ def test_cnn_cifar10_script_runs_on_official_format_files(tmp_path, monkeypatch)
     with pytest.raises(SystemExit):  # no --root and no environment variable: a usage error
         cnn_cifar10_1998.main([])
     monkeypatch.setenv(cnn_cifar10_1998.CIFAR10_ENV, str(tmp_path))
-    with pytest.raises(DatasetFileError, match="MD5"):  # the variable is honoured; real MD5s apply
+    with pytest.raises(SystemExit, match="MD5"):  # the variable is honoured; real MD5s apply
         cnn_cifar10_1998.main(["--epochs", "1"])
+    with pytest.raises(SystemExit) as missing:  # no data: one paragraph naming the flags
+        cnn_cifar10_1998.main(["--root", str(tmp_path / "empty"), "--epochs", "1"])
+    message = str(missing.value)
+    assert "\n" not in message and "Traceback" not in message
+    assert "data_batch_1 is missing" in message and "--download" in message
+    assert "--epochs 1 --max-steps 20" in message

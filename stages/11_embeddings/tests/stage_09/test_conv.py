@@ -112,7 +112,11 @@ def test_col2im_is_the_adjoint_of_windows(case, seed):
 
 
 @given(case=conv_cases(), bias=st.booleans(), data=st.data())
-@pytest.mark.points(5, hint="pad, gather the windows into columns, one matmul, add the bias")
+@pytest.mark.points(
+    5,
+    hint="once every window is a column, a convolution is one matrix product: (C_out, C_in*kh*kw)"
+    " @ (C_in*kh*kw, OH*OW); the kernel is not flipped (this is cross-correlation, as in PyTorch)",
+)
 def test_conv2d_matches_a_direct_loop(case, bias, data):
     """F.conv2d equals the direct loop for random shapes, kernel sizes, strides and paddings."""
     x_shape, w_shape, stride, padding, _, _ = case
@@ -121,7 +125,10 @@ def test_conv2d_matches_a_direct_loop(case, bias, data):
     b = data.draw(float_arrays((w_shape[0],), min_value=-2, max_value=2)) if bias else None
     out = F.conv2d(tt.tensor(x), tt.tensor(w), None if b is None else tt.tensor(b), stride, padding)
     expected = conv_reference(x, w, b, stride, padding).astype(np.float32)
-    assert_close(out, expected, rtol=1e-5, atol=1e-4)
+    assert_close(
+        out, expected, rtol=1e-5, atol=1e-4,
+        msg=f"conv2d output (input {x_shape}, weight {w_shape}, stride {stride}, padding {padding})",
+    )  # fmt: skip
 
 
 @given(case=conv_cases(dilation=True, groups=True), data=st.data())
@@ -134,11 +141,16 @@ def test_conv2d_with_dilation_and_groups_matches_a_direct_loop(case, data):
     b = data.draw(float_arrays((w_shape[0],), min_value=-2, max_value=2))
     out = F.conv2d(tt.tensor(x), tt.tensor(w), tt.tensor(b), stride, padding, dilation, groups)
     expected = conv_reference(x, w, b, stride, padding, dilation, groups).astype(np.float32)
-    assert_close(out, expected, rtol=1e-5, atol=1e-4)
+    assert_close(
+        out, expected, rtol=1e-5, atol=1e-4,
+        msg=f"conv2d output (input {x_shape}, weight {w_shape}, dilation {dilation}, groups {groups})",
+    )  # fmt: skip
 
 
 @given(case=conv_cases(dilation=True))
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="a dilated kernel spans d(k - 1) + 1 pixels; count the strides that fit in H + 2p"
+)
 def test_conv2d_output_shape_formula(case):
     """The output is (N, C_out, OH, OW) with OH = floor((H + 2p - d(k - 1) - 1) / s) + 1."""
     x_shape, w_shape, stride, padding, dilation, _ = case
@@ -165,17 +177,25 @@ def test_conv2d_gradcheck(case, seed):
     x_shape, w_shape, stride, padding, _, _ = case
     rng = np.random.default_rng(seed)
     x, w, b = (rng.standard_normal(s) for s in (x_shape, w_shape, w_shape[:1]))
-    gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride, padding), x, w, b)
+    gradcheck(
+        lambda x, w, b: F.conv2d(x, w, b, stride, padding), x, w, b,
+        names=("input", "weight", "bias"),
+    )  # fmt: skip
 
 
 @given(case=conv_cases(dilation=True, groups=True), seed=st.integers(0, 2**16))
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="each group's weight gradient sees only its own input channels and output channels"
+)
 def test_conv2d_gradcheck_with_dilation_and_groups(case, seed):
     """The backward pass is right with dilation and groups too."""
     x_shape, w_shape, stride, padding, dilation, groups = case
     rng = np.random.default_rng(seed)
     x, w, b = (rng.standard_normal(s) for s in (x_shape, w_shape, w_shape[:1]))
-    gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride, padding, dilation, groups), x, w, b)
+    gradcheck(
+        lambda x, w, b: F.conv2d(x, w, b, stride, padding, dilation, groups), x, w, b,
+        names=("input", "weight", "bias"),
+    )  # fmt: skip
 
 
 @pytest.mark.points(2, hint="float32 in, float32 out: keep every temporary in the input's dtype")
@@ -211,7 +231,18 @@ def test_conv2d_layer_parameters_and_init():
     assert no_bias.bias is None and [n for n, _ in no_bias.named_parameters()] == ["weight"]
     grouped = nn.Conv2d(4, 6, 3, groups=2)
     assert grouped.weight.shape == (6, 2, 3, 3)
-    assert np.abs(grouped.weight.numpy()).max() <= 1 / math.sqrt(2 * 9)
+    # With groups, fan_in counts one group's input channels, for the weight and the bias alike.
+    grouped, bound = nn.Conv2d(4, 600, 3, groups=2), 1 / math.sqrt(2 * 9)
+    for name in ("weight", "bias"):
+        largest = np.abs(getattr(grouped, name).numpy()).max()
+        assert largest <= bound, (
+            f"Conv2d(4, 600, 3, groups=2).{name} reaches {largest:.4f}, beyond "
+            f"1/sqrt(fan_in) = {bound:.4f}"
+        )
+        assert largest > 0.9 * bound, (
+            f"Conv2d(4, 600, 3, groups=2).{name}: the largest of its values is {largest:.4f}, "
+            f"never near 1/sqrt(fan_in) = {bound:.4f} with fan_in = 4 // 2 * 3 * 3"
+        )
     tt.manual_seed(1)
     first = nn.Conv2d(3, 4, 3).weight.numpy().copy()
     tt.manual_seed(1)

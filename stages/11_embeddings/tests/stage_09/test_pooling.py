@@ -121,7 +121,7 @@ def test_max_pool2d_matches_a_direct_loop(case, data):
     out = F.max_pool2d(tt.tensor(x), kernel, stride, pad, dilation, ceil_mode)
     grad = np.zeros(out.shape)
     expected, _ = max_pool_reference(x, grad, kernel, stride, pad, dilation, ceil_mode)
-    assert_close(out, expected)
+    assert_close(out, expected, msg=f"max_pool2d output for input {shape}, kernel {kernel}")
 
 
 @given(case=pool_cases(dilation=True), data=st.data())
@@ -139,11 +139,13 @@ def test_max_pool2d_gradient_goes_to_each_windows_first_maximum(case, data):
     _, expected = max_pool_reference(
         x, grad.astype(np.float64), kernel, stride, pad, dilation, ceil_mode
     )
-    assert_close(xt.grad, expected.astype(np.float32), atol=1e-5)
+    assert_close(xt.grad, expected.astype(np.float32), atol=1e-5, msg="grad of the input")
 
 
 @given(case=pool_cases(dilation=True), seed=st.integers(0, 2**16))
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="the gradient of a max flows only to the pixel that won the window; padding never wins"
+)
 def test_max_pool2d_gradcheck(case, seed):
     """max_pool2d's backward matches finite differences (distinct values, so no ties)."""
     shape, kernel, stride, pad, dilation, ceil_mode = case
@@ -167,7 +169,10 @@ def test_avg_pool2d_matches_a_direct_loop(case, include_pad, divisor, data):
     x = data.draw(float_arrays(shape))
     out = F.avg_pool2d(tt.tensor(x), kernel, stride, pad, ceil_mode, include_pad, divisor)
     expected = avg_pool_reference(x, kernel, stride, pad, ceil_mode, include_pad, divisor)
-    assert_close(out, expected.astype(np.float32), rtol=1e-5, atol=1e-5)
+    assert_close(
+        out, expected.astype(np.float32), rtol=1e-5, atol=1e-5,
+        msg=f"avg_pool2d output (count_include_pad={include_pad}, divisor_override={divisor})",
+    )  # fmt: skip
 
 
 @given(case=pool_cases(), include_pad=st.booleans(), seed=st.integers(0, 2**16))

@@ -35,7 +35,10 @@ def test_two_schedulers_on_one_optimizer_multiply(step_size, gamma, decay):
         assert steps.get_last_lr() == [optimizer.param_groups[0]["lr"]]
 
 
-@pytest.mark.points(1)
+@pytest.mark.points(
+    1,
+    hint="the schedule changes the current rate by its own ratio; it never resets it from the formula",
+)
 def test_a_learning_rate_set_by_hand_is_kept_by_the_schedule():
     """After lr is changed by hand, StepLR keeps decaying from the new rate, and a cosine
     schedule keeps its shape above eta_min, as in PyTorch."""

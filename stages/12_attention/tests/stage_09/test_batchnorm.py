@@ -61,15 +61,25 @@ def test_batchnorm2d_running_statistics_follow_the_update_rule():
         batch_var = x.var(axis=(0, 2, 3), dtype=np.float64) * m / (m - 1)
         mean = 0.8 * mean + 0.2 * x.mean(axis=(0, 2, 3), dtype=np.float64)
         var = 0.8 * var + 0.2 * batch_var
-        assert_close(bn.running_mean, mean.astype(np.float32), rtol=1e-5)
-        assert_close(bn.running_var, var.astype(np.float32), rtol=1e-5)
-        assert int(bn.num_batches_tracked.item()) == step
+        where = f"after step {step} (momentum=0.2)"
+        assert_close(
+            bn.running_mean, mean.astype(np.float32), rtol=1e-5, msg=f"running_mean {where}"
+        )
+        assert_close(
+            bn.running_var, var.astype(np.float32), rtol=1e-5,
+            msg=f"running_var {where}, expected with the unbiased batch variance",
+        )  # fmt: skip
+        tracked = int(bn.num_batches_tracked.item())
+        assert tracked == step, f"num_batches_tracked {where} is {tracked}, expected {step}"
     cumulative = nn.BatchNorm2d(2, momentum=None)  # momentum=None: the plain average
     batches = [rng.normal(size=(3, 2, 2, 2)).astype(np.float32) for _ in range(3)]
     for x in batches:
         cumulative(tt.tensor(x))
     expected = np.mean([x.mean(axis=(0, 2, 3), dtype=np.float64) for x in batches], axis=0)
-    assert_close(cumulative.running_mean, expected.astype(np.float32), rtol=1e-5, atol=1e-6)
+    assert_close(
+        cumulative.running_mean, expected.astype(np.float32), rtol=1e-5, atol=1e-6,
+        msg="running_mean after 3 steps with momentum=None (the plain average of the batch means)",
+    )  # fmt: skip
 
 
 @pytest.mark.points(
@@ -133,11 +143,16 @@ def test_batch_norm_gradcheck_in_training(shape, seed):
         rng.standard_normal(shape[1]),
         rng.standard_normal(shape[1]),
     )
-    gradcheck(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), x, w, b)
+    gradcheck(
+        lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), x, w, b,
+        names=("input", "weight", "bias"),
+    )  # fmt: skip
 
 
 @given(shape=image_shapes, seed=st.integers(0, 2**16))
-@pytest.mark.points(2)
+@pytest.mark.points(
+    2, hint="in eval mode the statistics are constants: an affine map, scale w / sqrt(var + eps)"
+)
 def test_batch_norm_gradcheck_in_evaluation(shape, seed):
     """Eval-mode batch norm (a fixed per-channel affine map) has the right gradients."""
     rng = np.random.default_rng(seed)
@@ -148,7 +163,10 @@ def test_batch_norm_gradcheck_in_evaluation(shape, seed):
     )
     mean = tt.tensor(rng.standard_normal(shape[1]))
     var = tt.tensor(rng.uniform(0.5, 2.0, shape[1]))
-    gradcheck(lambda x, w, b: F.batch_norm(x, mean, var, w, b, training=False), x, w, b)
+    gradcheck(
+        lambda x, w, b: F.batch_norm(x, mean, var, w, b, training=False), x, w, b,
+        names=("input", "weight", "bias"),
+    )  # fmt: skip
 
 
 @pytest.mark.points(2, hint="float32 in, float32 out: use Python floats for eps and momentum")
@@ -162,7 +180,11 @@ def test_batchnorm2d_keeps_float32():
     assert bn.weight.grad.dtype == tt.float32 and bn.running_var.dtype == tt.float32
 
 
-@pytest.mark.points(2, hint="BatchNorm1d is the same layer over (N, C) or (N, C, L) inputs")
+@pytest.mark.points(
+    2,
+    hint="the channels are dim 1 in (N, C) and (N, C, L) alike: statistics over every other "
+    "dim (N, and L when present), never over the last dim; the unbiased variance counts N * L",
+)
 def test_batchnorm1d_normalises_features():
     """BatchNorm1d normalises (N, C) and (N, C, L) inputs per channel and tracks statistics."""
     rng = np.random.default_rng(2)
@@ -172,9 +194,15 @@ def test_batchnorm1d_normalises_features():
         out = bn(tt.tensor(x))
         mean, var = x.mean(axes, dtype=np.float64), x.var(axes, dtype=np.float64)
         expected = normalize_reference(x, mean, var, np.ones(3), np.zeros(3))
-        assert_close(out, expected.astype(np.float32), rtol=1e-4, atol=1e-4)
+        assert_close(
+            out, expected.astype(np.float32), rtol=1e-4, atol=1e-4,
+            msg=f"BatchNorm1d(3) output for an input of shape {shape}",
+        )  # fmt: skip
         m = x.size // 3
-        assert_close(bn.running_var, (0.9 + 0.1 * var * m / (m - 1)).astype(np.float32))
+        assert_close(
+            bn.running_var, (0.9 + 0.1 * var * m / (m - 1)).astype(np.float32),
+            msg=f"running_var after one step on shape {shape} (unbiased over {m} values)",
+        )  # fmt: skip
     with pytest.raises(ValueError, match=r"BatchNorm1d expects a 2-D \(N, C\) or 3-D"):
         nn.BatchNorm1d(3)(tt.randn(2, 3, 4, 4))
 
