@@ -32,6 +32,10 @@ from tinytorch.nn.conv import conv2d
 from tinytorch.nn.pooling import avg_pool2d, max_pool2d
 
 # END REVEAL
+# BEGIN REVEAL stage=13
+from tinytorch.nn.normalization import layer_norm
+
+# END REVEAL
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
