@@ -37,6 +37,10 @@ from tinytorch.nn.embedding import embedding, one_hot
 from tinytorch.nn.positional import sinusoidal_position_encoding
 
 # END REVEAL
+# BEGIN REVEAL stage=12
+from tinytorch.nn.attention import scaled_dot_product_attention
+
+# END REVEAL
 # BEGIN REVEAL stage=13
 from tinytorch.nn.normalization import layer_norm
 
