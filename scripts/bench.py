@@ -19,12 +19,6 @@ import argparse
 import gc
 import json
 import os
-
-# One BLAS thread unless told otherwise (before NumPy loads OpenBLAS): on a shared 2-core
-# machine, competing BLAS thread pools made small matmuls up to 20x slower, and workload e's
-# target compares with PyTorch on one thread.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
 import platform
 import statistics
 import sys
@@ -33,7 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread unless told otherwise (before NumPy loads OpenBLAS): on a shared 2-core
+# machine, competing BLAS thread pools made small matmuls up to 20x slower, and workload e's
+# target compares with PyTorch on one thread.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "solutions"), str(ROOT / "scripts")]
@@ -316,7 +316,9 @@ def workload_e(rng: np.random.Generator) -> list[Workload]:
 
     runners = {"tinytorch": ours, "numpy": lambda: numpy_model.train_step(idx, targets)}
     if torch is not None:
-        twin = torch_twin(model, lambda: bench_gpt.torch_gpt(torch, vocab, block, layers, heads, width))
+        twin = torch_twin(
+            model, lambda: bench_gpt.torch_gpt(torch, vocab, block, layers, heads, width)
+        )
         twin_optimizer = torch.optim.AdamW(twin.parameters(), lr=1e-3)
         idx_torch, targets_torch = torch.from_numpy(idx), torch.from_numpy(targets)
 
