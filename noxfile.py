@@ -30,6 +30,14 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 MANIFEST = json.loads((ROOT / "ci" / "manifest.json").read_text(encoding="utf-8"))
 
 
+#: Tests and milestones run NumPy's BLAS on one thread unless the environment says otherwise:
+#: their matrices are small, and on a shared 2-core machine competing BLAS thread pools made
+#: small matrix products up to 20x slower (a quick milestone test went from 10 s to 300 s).
+ONE_BLAS_THREAD = {
+    var: os.environ.get(var, "1") for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+}
+
+
 def install(session: nox.Session, *groups: str) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
 
@@ -54,7 +62,7 @@ def _stage_session(key: str, entry: dict):
         session.run(
             "python", "-m", "pytest", folder, "-q", "--tb=no", "-rN", "--no-header", *parallel,
             f"--results-json={results}", "--hypothesis-profile=ci", *session.posargs,
-            success_codes=[0, 1, 2, 3, 4, 5],
+            success_codes=[0, 1, 2, 3, 4, 5], env=ONE_BLAS_THREAD,
         )  # fmt: skip
         session.run("python", "ci/grade.py", "stage", key)
 
@@ -111,14 +119,16 @@ def tests(session: nox.Session) -> None:
 def verify(session: nox.Session) -> None:
     """Invariant 1: every stage's tests pass on the reference solution."""
     install(session, "test")
-    session.run("python", "scripts/invariants.py", "reference", *session.posargs)
+    session.run(
+        "python", "scripts/invariants.py", "reference", *session.posargs, env=ONE_BLAS_THREAD
+    )
 
 
 @nox.session
 def stubs(session: nox.Session) -> None:
     """Invariant 2: on each generated stage, its graded tests fail and earlier ones pass."""
     install(session, "test")
-    session.run("python", "scripts/invariants.py", "stubs", *session.posargs)
+    session.run("python", "scripts/invariants.py", "stubs", *session.posargs, env=ONE_BLAS_THREAD)
 
 
 @nox.session(default=False)
@@ -145,9 +155,7 @@ def milestones(session: nox.Session) -> None:
     """Every milestone script of every ready stage; results to bench-results/milestones.md.
 
     `nox -s milestones -- --quick` uses the scripts' quick settings where they have them;
-    `-- -m NAME` runs one. BLAS runs on one thread unless OPENBLAS_NUM_THREADS says otherwise:
-    on a shared 2-core machine, competing BLAS thread pools slowed small matmuls 20-fold.
+    `-- -m NAME` runs one. BLAS runs on one thread (ONE_BLAS_THREAD).
     """
     install(session, "runtime")
-    threads = {var: os.environ.get(var, "1") for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
-    session.run("python", "scripts/run_milestones.py", *session.posargs, env=threads)
+    session.run("python", "scripts/run_milestones.py", *session.posargs, env=ONE_BLAS_THREAD)
