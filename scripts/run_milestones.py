@@ -32,14 +32,15 @@ from manifest import load_manifest  # noqa: E402
 
 #: Runs one milestone in a fresh interpreter and prints its result as JSON on the last line.
 RUNNER = """
-import json, sys
+import inspect, json, sys
 from importlib import import_module
 module = import_module("milestones." + sys.argv[1])
 argv = sys.argv[2:]
 if "--quick" in argv and not hasattr(module, "QUICK"):
     argv.remove("--quick")  # this milestone has one setting only
 try:
-    result = module.main(argv)
+    takes_argv = bool(inspect.signature(module.main).parameters)
+    result = module.main(argv) if takes_argv else module.main()
     status = "ok"
 except SystemExit as stop:
     result, status = {"message": str(stop.code)}, "skipped"
@@ -79,6 +80,10 @@ def run_one(name: str, argv: list[str]) -> dict:
     seconds = time.perf_counter() - start
     if process.returncode != 0 or payload is None:
         return {"status": "error", "seconds": seconds, "result": {}, "log": "".join(log)}
+    if payload["status"] == "skipped":  # argparse explains itself on the last line
+        said = [line.strip() for line in log if line.strip()]
+        message = said[-1] if said else payload["result"]["message"]
+        payload["result"] = {"message": message if len(message) < 80 else message[:76] + "..."}
     return {**payload, "seconds": seconds, "log": "".join(log)}
 
 
