@@ -12,6 +12,7 @@ Instructors (only in the course repository, which has solutions/):
              nox -s regrade -- DIR    grade learners' repositories with the course's tests
              nox -s check -- 03       regenerate, count points, the three invariants for stage 03
              nox -s bench             performance workloads against a NumPy floor
+             nox -s milestones        every ready stage's milestone scripts, results in a table
 
 Sessions reuse their virtualenv (a second run starts in seconds) and use uv when it is
 installed, plain venv + pip otherwise. Dependencies come from pyproject.toml's
@@ -21,6 +22,7 @@ installed, plain venv + pip otherwise. Dependencies come from pyproject.toml's
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -74,6 +76,14 @@ def manifest_or_error(session: nox.Session) -> dict:
     return manifest
 
 
+#: Tests and milestones run NumPy's BLAS on one thread unless the environment says otherwise:
+#: their matrices are small, and on a shared 2-core machine competing BLAS thread pools made
+#: small matrix products up to 20x slower (a quick milestone test went from 10 s to 300 s).
+ONE_BLAS_THREAD = {
+    var: os.environ.get(var, "1") for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+}
+
+
 def install(session: nox.Session, *groups: str) -> None:
     session.install(*nox.project.dependency_groups(PYPROJECT, *groups))
 
@@ -109,7 +119,9 @@ def _stage_session(key: str, entry: dict | None):
         parallel = ["-n", "auto"] if len(test_files) >= PARALLEL_FROM_FILES else []
         install(session, "test")
         # ci/grade.py runs pytest itself, hardened, and computes the grade outside that process.
-        session.run("python", "ci/grade.py", "run", key, *parallel, *session.posargs)
+        session.run(
+            "python", "ci/grade.py", "run", key, *parallel, *session.posargs, env=ONE_BLAS_THREAD
+        )
 
     ready = entry is not None and entry["ready"]
     title = entry["title"] if entry else "see ci/manifest.json"
@@ -203,7 +215,9 @@ def tests(session: nox.Session) -> None:
 def verify(session: nox.Session) -> None:
     """Invariant 1: every stage's tests pass on the reference solution."""
     install(session, "test")
-    session.run("python", "scripts/invariants.py", "reference", *session.posargs)
+    session.run(
+        "python", "scripts/invariants.py", "reference", *session.posargs, env=ONE_BLAS_THREAD
+    )
 
 
 @instructor_session
@@ -213,7 +227,7 @@ def stubs(session: nox.Session) -> None:
     ``nox -s stubs -- --stage 3`` checks one stage.
     """
     install(session, "test")
-    session.run("python", "scripts/invariants.py", "stubs", *session.posargs)
+    session.run("python", "scripts/invariants.py", "stubs", *session.posargs, env=ONE_BLAS_THREAD)
 
 
 @instructor_session(venv_backend="none", default=False)
@@ -247,6 +261,29 @@ def check(session: nox.Session) -> None:
 
 @instructor_session(default=False)
 def bench(session: nox.Session) -> None:
-    """Performance workloads timed against a NumPy floor in the same run (not a test)."""
+    """Performance workloads timed against a NumPy floor in the same run (not a test).
+
+    PyTorch's CPU build (group bench-torch) joins as a comparison column when it installs;
+    pip's find-links setting is passed on, since uv does not read pip's configuration.
+    """
     install(session, "runtime")
+    find_links = os.environ.get("PIP_FIND_LINKS", "").split()
+    try:
+        session.install(
+            *nox.project.dependency_groups(PYPROJECT, "bench-torch"),
+            *(arg for folder in find_links for arg in ("--find-links", folder)),
+        )
+    except nox.command.CommandFailed:
+        session.warn("PyTorch's CPU build could not be installed: no torch column this time")
     session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@instructor_session(default=False)
+def milestones(session: nox.Session) -> None:
+    """Every milestone script of every ready stage; results to bench-results/milestones.md.
+
+    `nox -s milestones -- --quick` uses the scripts' quick settings where they have them;
+    `-- -m NAME` runs one. BLAS runs on one thread (ONE_BLAS_THREAD).
+    """
+    install(session, "runtime")
+    session.run("python", "scripts/run_milestones.py", *session.posargs, env=ONE_BLAS_THREAD)

@@ -102,5 +102,9 @@ from tinytorch import data, datasets
 from tinytorch.tensor import tril, triu
 
 # END REVEAL
+# BEGIN REVEAL stage=13
+from tinytorch import models
+
+# END REVEAL
 
 __version__ = "0.1.0"

@@ -36,3 +36,8 @@ from tinytorch.nn.positional import LearnedPositionalEmbedding, SinusoidalPositi
 from tinytorch.nn.multihead_attention import MultiheadAttention
 
 # END REVEAL
+# BEGIN REVEAL stage=13
+from tinytorch.nn.normalization import LayerNorm
+from tinytorch.nn.transformer import TransformerEncoderLayer
+
+# END REVEAL

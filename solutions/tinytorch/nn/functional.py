@@ -43,6 +43,10 @@ from tinytorch.nn.positional import sinusoidal_position_encoding
 from tinytorch.nn.attention import scaled_dot_product_attention
 
 # END REVEAL
+# BEGIN REVEAL stage=13
+from tinytorch.nn.normalization import layer_norm
+
+# END REVEAL
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:

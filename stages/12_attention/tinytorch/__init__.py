@@ -90,5 +90,4 @@ from tinytorch import data, datasets
 
 from tinytorch.tensor import tril, triu
 
-
 __version__ = "0.1.0"

@@ -34,7 +34,6 @@ from tinytorch.nn.positional import sinusoidal_position_encoding
 from tinytorch.nn.attention import scaled_dot_product_attention
 
 
-
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0) elementwise. ``inplace`` is accepted for PyTorch compatibility; a new tensor
     is always returned.
