@@ -36,6 +36,7 @@ import bench_floor as floor  # noqa: E402
 
 import tinytorch as tt  # noqa: E402
 from tinytorch import nn, optim  # noqa: E402
+from tinytorch import quantization as Q  # noqa: E402
 from tinytorch.nn import functional as F  # noqa: E402
 
 # PyTorch's OpenMP threads otherwise spin for a while after every call, stealing the CPU from
@@ -46,8 +47,8 @@ try:  # optional comparison column
 except ImportError:
     torch = None
 
-#: Workloads with a target ratio to the floor (SPEC, "Performance").
-TARGETS = {"a": 1.5, "d-forward": 1.5, "d-train": 1.5}
+#: Workloads with a target ratio to the floor (SPEC, "Performance"); g's ratio is int8 to fp32.
+TARGETS = {"a": 1.5, "d-forward": 1.5, "d-train": 1.5, "g": 2.0}
 
 
 @dataclass
@@ -57,6 +58,10 @@ class Workload:
     runners: dict[str, Callable[[], object]]
     repeats: int
     samples: dict[str, list[float]] = field(default_factory=dict)
+    #: the runner the ratio column divides by
+    baseline: str = "numpy"
+    #: measured facts to print under the table (e.g. bytes)
+    notes: list[str] = field(default_factory=list)
 
 
 def arrays(module: nn.Module) -> list[np.ndarray]:
@@ -284,7 +289,61 @@ def workload_d(rng: np.random.Generator) -> list[Workload]:
     ]
 
 
-WORKLOADS = {"a": workload_a, "b": workload_b, "c": workload_c, "d": workload_d}
+def workload_g(rng: np.random.Generator) -> list[Workload]:
+    """g. MLP 784-128-64-10 inference, batch 64: fp32 against int8 (quantize_dynamic)."""
+    tt.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)
+    ).eval()
+    quantized = Q.quantize_dynamic(model, {nn.Linear})
+    x = rng.random((64, 784), dtype=np.float32)
+    xt = tt.tensor(x)
+    weights = [(m.weight.data, m.bias.data) for m in model if isinstance(m, nn.Linear)]
+
+    def numpy_fp32():
+        h = x
+        for index, (w, b) in enumerate(weights):
+            h = floor.linear(h, w, b)
+            h = np.maximum(h, 0) if index < len(weights) - 1 else h
+        return h
+
+    def run(module):
+        def forward():
+            with tt.no_grad():
+                return module(xt)
+
+        return forward
+
+    runners = {"tinytorch": run(quantized), "fp32": run(model), "numpy": numpy_fp32}
+    agree("g: fp32 logits", runners["fp32"]().data, numpy_fp32())
+    int8_logits, fp32_logits = runners["tinytorch"]().data, numpy_fp32()
+    worst = float(np.abs(int8_logits - fp32_logits).max())
+    if worst > 0.05 * (1 + float(np.abs(fp32_logits).max())):
+        raise SystemExit(f"g: int8 logits are off the fp32 ones by {worst:.3g}")
+
+    def state_bytes(module):
+        return sum(t.data.nbytes for t in module.state_dict().values())
+
+    fp32_bytes, int8_bytes = state_bytes(model), state_bytes(quantized)
+    ratio = fp32_bytes / int8_bytes
+    verdict = "met" if ratio >= 3.9 else "MISSED"
+    notes = [
+        f"g: state-dict bytes fp32 {fp32_bytes:,}, int8 {int8_bytes:,}: {ratio:.2f}x smaller "
+        f"(target >= 3.9x {verdict}); max |int8 - fp32| logit {worst:.4f}"
+    ]
+    return [
+        Workload(
+            "g",
+            "MLP 784-128-64-10 inference, batch 64: int8 (tinytorch) vs fp32 (ratio)",
+            runners,
+            repeats=200,
+            baseline="fp32",
+            notes=notes,
+        )
+    ]
+
+
+WORKLOADS = {"a": workload_a, "b": workload_b, "c": workload_c, "d": workload_d, "g": workload_g}
 
 
 # ----------------------------------------------------------------------------- timing
@@ -328,18 +387,24 @@ def summarize(workload: Workload) -> dict:
     floor_median = stats["numpy"]["median_ms"]
     for entry in stats.values():
         entry["ratio_to_numpy"] = entry["median_ms"] / floor_median
+        if workload.baseline != "numpy":
+            entry[f"ratio_to_{workload.baseline}"] = (
+                entry["median_ms"] / stats[workload.baseline]["median_ms"]
+            )
     target = next((t for key, t in TARGETS.items() if workload.key == key), None)
     return {
         "workload": workload.key,
         "description": workload.description,
         "repeats": workload.repeats,
         "target_ratio": target,
+        "baseline": workload.baseline,
+        "notes": workload.notes,
         "results": stats,
     }
 
 
 def render(summaries: list[dict]) -> str:
-    columns = ["tinytorch", "numpy", "torch"]
+    columns = ["tinytorch", "numpy", "torch", "fp32"]
     present = [c for c in columns if any(c in s["results"] for s in summaries)]
     header = (
         f"{'workload':<11}"
@@ -353,7 +418,7 @@ def render(summaries: list[dict]) -> str:
             r = s["results"].get(c)
             cell = f"{r['median_ms']:.2f} ({r['min_ms']:.2f}-{r['max_ms']:.2f})" if r else "-"
             row += f"{cell:>34}"
-        ratio = s["results"]["tinytorch"]["ratio_to_numpy"]
+        ratio = s["results"]["tinytorch"][f"ratio_to_{s['baseline']}"]
         target = s["target_ratio"]
         verdict = (
             ""
@@ -363,6 +428,7 @@ def render(summaries: list[dict]) -> str:
         lines.append(f"{row}{ratio:>7.2f}x  {verdict}")
     lines.append("")
     lines += [f"{s['workload']:<11}{s['description']}" for s in summaries]
+    lines += [note for s in summaries for note in s["notes"]]
     return "\n".join(lines)
 
 

@@ -50,8 +50,9 @@ ACTIVATION_RANGE = (0, 127)
 def quantize_activation(x: np.ndarray) -> tuple[np.ndarray, float, int]:
     """Quantize a float batch to uint8 in [0, 127], affine, fitted to its own min and max.
 
-    Returns ``(q - zero_point, scale, zero_point)``: the centered integers (int16, in
-    [-127, 127]) are what the integer matmul multiplies. The parameters follow
+    Returns ``(q - zero_point, scale, zero_point)``: the centered integers are what the
+    integer matmul multiplies. With q and zero_point both in [0, 127] they lie in
+    [-127, 127], so they fit int8 too, and ``int_matmul`` can bound them by their dtype. The parameters follow
     :func:`calculate_qparams` for one range (the range widened to contain 0, so zero is
     exact), computed on Python floats: this runs on every forward call, and NumPy's
     per-call overhead on 0-d arrays would cost more than the arithmetic.
@@ -59,18 +60,18 @@ def quantize_activation(x: np.ndarray) -> tuple[np.ndarray, float, int]:
     low, high = ACTIVATION_RANGE
     # BEGIN SOLUTION
     # TODO: scale and zero point from the batch's range, then q = clamp(round(x / scale) +
-    #   zero_point, 0, 127) as uint8; return q - zero_point (int16), scale, zero_point.
+    #   zero_point, 0, 127); return q - zero_point as int8, scale, zero_point.
     # HINT: min_neg = min(x.min(), 0), max_pos = max(x.max(), 0); scale = max((max_pos -
     #   min_neg) / 127, EPS); zero_point = low - round(min_neg / scale) (Python's round
-    #   halves to even, as np.rint). Multiply by 1 / scale in float32 and round in place.
+    #   halves to even, as np.rint). Multiply by 1 / scale in float32 and work in place
+    #   (np.rint(q, out=q), np.clip(..., out=q)): this runs on every forward.
     min_neg, max_pos = min(float(x.min()), 0.0), max(float(x.max()), 0.0)
     scale = max((max_pos - min_neg) / (high - low), EPS)
     zero_point = min(max(low - round(min_neg / scale), low), high)
     q = x * np.float32(1.0 / scale)
     np.rint(q, out=q)
-    q += zero_point
-    np.clip(q, low, high, out=q)
-    return q.astype(np.uint8).astype(np.int16) - zero_point, scale, zero_point
+    np.clip(q, low - zero_point, high - zero_point, out=q)  # q - zero_point within [0, 127]
+    return q.astype(np.int8), scale, zero_point
     # END SOLUTION
 
 
