@@ -54,5 +54,13 @@ from tinytorch.serialization import load, save
 from tinytorch import data, datasets
 
 # END REVEAL
+# BEGIN REVEAL stage=12
+from tinytorch.tensor import tril, triu
+
+# END REVEAL
+# BEGIN REVEAL stage=13
+from tinytorch import models
+
+# END REVEAL
 
 __version__ = "0.1.0"

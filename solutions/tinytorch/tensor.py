@@ -27,6 +27,10 @@ from tinytorch.ops import shape as shape_ops
 from tinytorch import autograd
 
 # END REVEAL
+# BEGIN REVEAL stage=12
+from tinytorch.ops import masking
+
+# END REVEAL
 
 #: What ``max(dim)`` and ``min(dim)`` return, as in PyTorch.
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
@@ -762,6 +766,64 @@ class Tensor:
         return self
 
     # END REVEAL
+    # BEGIN REVEAL stage=12
+    # ------------------------------------------------------------------ masking
+
+    def masked_fill(self, mask, value) -> Tensor:
+        """This tensor with ``value`` wherever the boolean ``mask`` is True, as in PyTorch.
+
+        ``mask`` broadcasts to this tensor's shape (a (T, T) mask fills every (B, H, T, T)
+        slice). The filled elements get no gradient; the others pass theirs straight through.
+        """
+        mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if mask.dtype != np.bool_:
+            raise DTypeError(f"masked_fill needs a bool mask, got dtype {mask.dtype}")
+        try:
+            fits = np.broadcast_shapes(self.shape, mask.shape) == self.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ShapeError(
+                f"masked_fill: a mask of shape {mask.shape} does not broadcast to the "
+                f"tensor's shape {self.shape}"
+            )
+        if isinstance(value, Tensor):
+            value = value.item()
+        return masking.MaskedFill.apply(self, mask=mask, value=value)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """The lower triangle of the last two dimensions (on and below ``diagonal``), the rest
+        zero, as ``torch.tril``."""
+        return self.masked_fill(~masking.triangle(*_matrix_sides(self, "tril"), diagonal), 0)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """The upper triangle of the last two dimensions (on and above ``diagonal``), the rest
+        zero, as ``torch.triu``."""
+        sides = _matrix_sides(self, "triu")
+        return self.masked_fill(~masking.triangle(*sides, diagonal, upper=True), 0)
+
+    # END REVEAL
+
+
+# BEGIN REVEAL stage=12
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """``input.tril(diagonal)``: the lower triangle of the last two dimensions."""
+    return input.tril(diagonal)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """``input.triu(diagonal)``: the upper triangle of the last two dimensions."""
+    return input.triu(diagonal)
+
+
+def _matrix_sides(t: Tensor, name: str) -> tuple[int, int]:
+    """The (rows, cols) of the last two dimensions, or a ShapeError for fewer than 2."""
+    if t.ndim < 2:
+        raise ShapeError(f"{name} needs a tensor of at least 2 dimensions, got shape {t.shape}")
+    return t.shape[-2], t.shape[-1]
+
+
+# END REVEAL
 
 
 # ---------------------------------------------------------------------- helpers

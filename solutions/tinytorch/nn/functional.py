@@ -32,6 +32,19 @@ from tinytorch.nn.conv import conv2d
 from tinytorch.nn.pooling import avg_pool2d, max_pool2d
 
 # END REVEAL
+# BEGIN REVEAL stage=11
+from tinytorch.nn.embedding import embedding, one_hot
+from tinytorch.nn.positional import sinusoidal_position_encoding
+
+# END REVEAL
+# BEGIN REVEAL stage=12
+from tinytorch.nn.attention import scaled_dot_product_attention
+
+# END REVEAL
+# BEGIN REVEAL stage=13
+from tinytorch.nn.normalization import layer_norm
+
+# END REVEAL
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:

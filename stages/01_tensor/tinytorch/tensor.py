@@ -574,6 +574,7 @@ class Tensor:
         raise NotImplementedError("Tensor.backward arrives in stage 05 (Autograd)")
 
 
+
 # ---------------------------------------------------------------------- helpers
 
 

@@ -624,6 +624,7 @@ class Tensor:
         raise NotImplementedError("Tensor.backward arrives in stage 05 (Autograd)")
 
 
+
 # ---------------------------------------------------------------------- helpers
 
 

@@ -25,7 +25,6 @@ from tinytorch.ops import shape as shape_ops
 # isort: split
 from tinytorch import autograd
 
-
 #: What ``max(dim)`` and ``min(dim)`` return, as in PyTorch.
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 

@@ -44,5 +44,4 @@ from tinytorch.serialization import load, save
 
 from tinytorch import data, datasets
 
-
 __version__ = "0.1.0"

@@ -27,7 +27,6 @@ from tinytorch.nn.conv import conv2d
 from tinytorch.nn.pooling import avg_pool2d, max_pool2d
 
 
-
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0) elementwise. ``inplace`` is accepted for PyTorch compatibility; a new tensor
     is always returned."""
