@@ -41,6 +41,7 @@ from tinytorch.function import Function
 from tinytorch.nn.module import Module
 from tinytorch.ops import arithmetic
 from tinytorch.ops import conv as conv_ops
+from tinytorch.ops import normalization as normalization_ops
 from tinytorch.profiling.observe import OpObserver, op_name
 
 Shape = tuple[int, ...]
@@ -183,6 +184,16 @@ def _conv_backward(fn: Function, shapes: list[Shape], out_shape: Shape) -> int:
     # HINT: fn.needs_input_grad[:2]; a third entry (the bias) costs nothing here.
     return conv_flop(shapes[0], shapes[1], out_shape) * sum(fn.needs_input_grad[:2])
     # END SOLUTION
+
+
+@register_flop_formula(normalization_ops.LayerNorm)
+def _layer_norm_forward(fn: Function, shapes: list[Shape], out_shape: Shape) -> int:
+    return layer_norm_flop(shapes[0])
+
+
+@register_flop_formula(normalization_ops.LayerNorm, phase="backward")
+def _layer_norm_backward(fn: Function, shapes: list[Shape], out_shape: Shape) -> int:
+    return layer_norm_flop(shapes[0], "backward", fn.needs_input_grad)
 
 
 # ----------------------------------------------------------------------------- counting

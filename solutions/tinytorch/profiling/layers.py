@@ -59,6 +59,7 @@ class LayerProfile:
     name: str
     type: str
     depth: int
+    calls: int
     parameters: int
     flops: int
     activation_bytes: int
@@ -84,17 +85,23 @@ class ProfileReport(list):
     """The rows of :func:`profile`, in ``named_modules()`` order; prints as a table."""
 
     def table(self) -> str:
+        """One line per module, indented by depth; a module whose forward never ran (such as
+        a ModuleList, which only holds modules) shows dashes instead of measurements."""
         header = (
-            f"{'layer':<30}{'params':>10}{'MFLOPs':>11}{'act. KiB':>10}"
+            f"{'layer':<44}{'params':>10}{'MFLOPs':>11}{'act. KiB':>10}"
             f"{'median ms':>11}{'IQR ms':>9}{'peak KiB':>10}"
         )
         lines = [header, "-" * len(header)]
         for row in self:
             label = "  " * row.depth + (f"{row.name} ({row.type})" if row.name else row.type)
+            line = f"{label[:43]:<44}{row.parameters:>10,}"
+            if row.calls == 0:
+                lines.append(line + "".join(f"{'-':>{width}}" for width in (11, 10, 11, 9, 10)))
+                continue
             lines.append(
-                f"{label[:29]:<30}{row.parameters:>10,}{row.flops / 1e6:>11.3f}"
-                f"{row.activation_bytes / 1024:>10.1f}{row.latency.median * 1e3:>11.3f}"
-                f"{row.latency.iqr * 1e3:>9.3f}{row.peak_bytes / 1024:>10.1f}"
+                f"{line}{row.flops / 1e6:>11.3f}{row.activation_bytes / 1024:>10.1f}"
+                f"{row.latency.median * 1e3:>11.3f}{row.latency.iqr * 1e3:>9.3f}"
+                f"{row.peak_bytes / 1024:>10.1f}"
             )
         return "\n".join(lines)
 
@@ -148,15 +155,18 @@ class _Hooks:
             handle.remove()
 
 
-def _activation_bytes(model: Module, inputs) -> dict[str, int]:
+def _activations(model: Module, inputs) -> tuple[dict[str, int], dict[str, int]]:
+    """Per module: the bytes of what its forward returned, and how many times it ran."""
     sizes: dict[str, int] = defaultdict(int)
+    calls: dict[str, int] = defaultdict(int)
 
     def after(name, output):
         sizes[name] += _output_bytes(output)
+        calls[name] += 1
 
     with no_grad(), _Hooks(model, lambda name: None, after):
         model(*inputs)
-    return sizes
+    return sizes, calls
 
 
 def _peak_bytes(model: Module, inputs) -> dict[str, int]:
@@ -249,7 +259,7 @@ def profile(
     with no_grad(), FlopCounterMode(model) as counter:
         model(*inputs)
     flops = {name: sum(ops.values()) for name, ops in counter.get_flop_counts().items()}
-    activations = _activation_bytes(model, inputs)
+    activations, calls = _activations(model, inputs)
     peaks = _peak_bytes(model, inputs)
     latencies = _latencies(model, inputs, warmup, repeats, clock)
     report = ProfileReport()
@@ -259,6 +269,7 @@ def profile(
                 name=name,
                 type=type(module).__name__,
                 depth=name.count(".") + 1 if name else 0,
+                calls=calls.get(name, 0),
                 parameters=count_parameters(module),
                 flops=flops.get(name, 0),
                 activation_bytes=activations.get(name, 0),
