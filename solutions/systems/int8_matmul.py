@@ -64,10 +64,10 @@ def digits_mlp():
     x_test = tt.tensor((test.data.numpy().reshape(-1, 64).astype(np.float32) / 16.0 - mean) / std)
     tt.manual_seed(15)
     model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
-    optimizer = optim.Adam(model.parameters(), lr=1e-2)
+    optimizer = optim.Adam(model.parameters(), lr=3e-3)
     order = np.random.default_rng(15)
-    for _ in range(8):
-        for batch in np.array_split(order.permutation(len(y)), len(y) // 64):
+    for _ in range(6):
+        for batch in np.array_split(order.permutation(len(y)), len(y) // 32):
             optimizer.zero_grad()
             nn.functional.cross_entropy(model(x[batch]), y[batch]).backward()
             optimizer.step()
