@@ -33,7 +33,10 @@ ROWS, COLS = 64, 128
 def matmul_table() -> None:
     rng = np.random.default_rng(0)
     print(f"({ROWS}, K) @ (K, {COLS}): integer products, exact, accumulated in int32")
-    header = f"{'K':>6}{'K*127*128/2**24':>17}{'int32 ms':>10}{'float32 route ms':>18}{'float BLAS ms':>15}{'int32 / route':>15}"
+    header = (
+        f"{'K':>6}{'K*127*128/2**24':>17}{'int32 ms':>10}{'float32 route ms':>18}"
+        f"{'float BLAS ms':>15}{'int32 / route':>15}"
+    )
     print(header)
     print("-" * len(header))
     for k in KS:
@@ -90,7 +93,10 @@ def model_table() -> None:
     }
     print()
     print("a 64-128-10 MLP on the shipped digits (360 test images)")
-    header = f"{'model':<18}{'accuracy':>9}{'array bytes':>13}{'file bytes':>12}{'x smaller':>10}{'inference ms':>14}"
+    header = (
+        f"{'model':<18}{'accuracy':>9}{'array bytes':>13}{'file bytes':>12}{'x smaller':>10}"
+        f"{'inference ms':>14}"
+    )
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as folder, tt.no_grad():

@@ -61,11 +61,13 @@ def main() -> None:
     tt.manual_seed(0)
     peak, bandwidth = machine_peak()
     print(f"this machine: float32 matmul peak {peak:.1f} GFLOP/s (best of {PEAK_SIZES} square),")
-    print(
-        f"              copy bandwidth {bandwidth:.1f} GB/s; ridge point {peak / bandwidth:.1f} FLOP/byte"
-    )
+    ridge = peak / bandwidth
+    print(f"              copy bandwidth {bandwidth:.1f} GB/s; ridge point {ridge:.1f} FLOP/byte")
     print()
-    header = f"{'operation':<34}{'MFLOPs':>10}{'FLOP/byte':>11}{'ms':>10}{'GFLOP/s':>9}{'bound':>9}{'of bound':>9}"
+    header = (
+        f"{'operation':<34}{'MFLOPs':>10}{'FLOP/byte':>11}{'ms':>10}{'GFLOP/s':>9}"
+        f"{'bound':>9}{'of bound':>9}"
+    )
     print(header)
     print("-" * len(header))
     with tt.no_grad():
@@ -110,10 +112,10 @@ def main() -> None:
     print()
     print("Profiler: one training step of the same CNN, operations sorted by total time")
     print(table.table(row_limit=10))
+    inside, block = table.total_time, prof.wall_time
     print(
-        f"time inside operations {table.total_time * 1e3:.2f} ms of a {prof.wall_time * 1e3:.2f} ms "
-        f"block ({100 * table.total_time / prof.wall_time:.0f} %); the step took "
-        f"{step * 1e3:.2f} ms around the profiler"
+        f"time inside operations {inside * 1e3:.2f} ms of a {block * 1e3:.2f} ms block "
+        f"({100 * inside / block:.0f} %); the step took {step * 1e3:.2f} ms around the profiler"
     )
 
 

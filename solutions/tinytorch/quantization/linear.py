@@ -48,14 +48,15 @@ ACTIVATION_RANGE = (0, 127)
 
 
 def quantize_activation(x: np.ndarray) -> tuple[np.ndarray, float, int]:
-    """Quantize a float batch to uint8 in [0, 127], affine, fitted to its own min and max.
+    """Quantize a float batch to [0, 127] (uint8 with 7 bits), affine, fitted to its own range.
 
     Returns ``(q - zero_point, scale, zero_point)``: the centered integers are what the
     integer matmul multiplies. With q and zero_point both in [0, 127] they lie in
-    [-127, 127], so they fit int8 too, and ``int_matmul`` can bound them by their dtype. The parameters follow
-    :func:`calculate_qparams` for one range (the range widened to contain 0, so zero is
-    exact), computed on Python floats: this runs on every forward call, and NumPy's
-    per-call overhead on 0-d arrays would cost more than the arithmetic.
+    [-127, 127], so they are stored as int8, and ``int_matmul`` can bound them by their
+    dtype without scanning them. The parameters follow :func:`calculate_qparams` for one
+    range (widened to contain 0, so zero is exact), computed on Python floats: this runs on
+    every forward call, and NumPy's per-call overhead on 0-d arrays would cost more than
+    the arithmetic.
     """
     low, high = ACTIVATION_RANGE
     # BEGIN SOLUTION

@@ -227,9 +227,10 @@ class PerChannelMinMaxObserver(ObserverBase):
 class PercentileObserver(ObserverBase):
     """Clip the rare extremes: the range holding all but ``100 - percentile`` % of the values.
 
-    Every value seen goes into a histogram of ``bins`` equal bins over ``[-R, R]`` (a multiple of 4);
-    when a value falls outside, ``R`` doubles and neighbouring bins merge in pairs (exactly:
-    the edges line up), so memory stays ``bins`` counts however much data is seen. The range's
+    Every value seen goes into a histogram of ``bins`` (a multiple of 4) equal bins over
+    ``[-R, R]``; when a value falls outside, ``R`` doubles and neighbouring bins merge in
+    pairs (exactly: the edges line up), so memory stays ``bins`` counts however much data is
+    seen. The range's
     ends are bin edges: the lower one has at most ``(100 - percentile) / 2`` % of the values
     below it, the upper one at most as many above it, and each lies within one bin width of
     the exact percentile.
