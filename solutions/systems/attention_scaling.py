@@ -13,8 +13,8 @@ sequence lengths and measures:
   one (B, H, T, T) float32 score matrix;
 - the growth exponent between neighbouring lengths, ``log2(cost(2T) / cost(T))``: 1 for a
   linear cost, 2 for a quadratic one;
-- a fit ``time = b*T + c*T^2`` (least squares on relative errors) and the share of the
-  quadratic term at each length: how quickly T^2 takes over.
+- the time per token and per score entry: a cost linear in T keeps the first flat, a
+  quadratic one the second.
 
 BLAS runs on one thread here (``OPENBLAS_NUM_THREADS=1`` unless you set it): on a busy machine
 a multi-threaded matmul waits for cores that are doing something else, and its times jump by
@@ -87,17 +87,14 @@ def main() -> None:
         memory_exponent = np.log2(peaks[i] / peaks[i - 1])
         print(f"{LENGTHS[i]:>6} {time_exponent:>13.2f} {memory_exponent:>20.2f}")
 
-    lengths = np.array(LENGTHS, dtype=np.float64)
-    design = np.stack([lengths, lengths**2], axis=1) / times[:, None]  # relative errors
-    (b, c), *_ = np.linalg.lstsq(design, np.ones_like(times), rcond=None)
     print()
-    print(f"fit of the forward times: {b * 1e6:.3f} us * T + {c * 1e9:.3f} ns * T^2")
-    if b > 0 and c > 0:
-        print(f"{'T':>6} {'quadratic share of the fitted time':>36}")
-        for length in LENGTHS:
-            print(f"{length:>6} {c * length**2 / (b * length + c * length**2):>35.0%}")
-    else:
-        print("(a coefficient came out negative: the times are too noisy to split; run again)")
+    print("the same forward times per unit of work: the column that levels off is the term")
+    print("that dominates (per token grows with T once the T x T work takes over)")
+    print(f"{'T':>6} {'us per token':>13} {'ns per score entry':>19}")
+    for length, seconds in zip(LENGTHS, times, strict=True):
+        per_token = seconds / (BATCH * length) * 1e6
+        per_score = seconds / (BATCH * HEADS * length * length) * 1e9
+        print(f"{length:>6} {per_token:>13.2f} {per_score:>19.2f}")
 
 
 if __name__ == "__main__":

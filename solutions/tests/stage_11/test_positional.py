@@ -31,7 +31,9 @@ def sinusoid_reference(positions, dim, base=10000.0):
     3, hint="even columns sin, odd columns cos, both at frequency base^(-2i/D), i = j // 2"
 )
 def test_sinusoid_table_matches_its_formula(positions, dim, base):
-    """sinusoidal_position_encoding equals the paper's formula for every position and column
+    """The sinusoid table equals the paper's formula at every position and column.
+
+    sinusoidal_position_encoding equals the paper's formula for every position and column
     (odd widths too), float32 by default and float64 on request."""
     expected = sinusoid_reference(positions, dim, base)
     table = F.sinusoidal_position_encoding(positions, dim, base=base)
@@ -56,7 +58,9 @@ def test_sinusoid_of_a_shifted_position_is_a_rotation(pos, shift):
 @given(shape=st.tuples(st.integers(1, 3), st.integers(1, 6), st.integers(1, 5)), data=st.data())
 @pytest.mark.points(2, hint="register the table as the buffer 'pe'; add rows offset..offset+T-1")
 def test_sinusoidal_module_adds_the_table_without_parameters(shape, data):
-    """SinusoidalPositionalEncoding adds pe[offset:offset+T] to (B, T, D), has no parameters,
+    """SinusoidalPositionalEncoding adds its table rows and has no parameters.
+
+    SinusoidalPositionalEncoding adds pe[offset:offset+T] to (B, T, D), has no parameters,
     keeps its table in the state dict, and refuses sequences longer than its table."""
     batch, length, dim = shape
     offset = data.draw(st.integers(0, 3))
@@ -76,7 +80,9 @@ def test_sinusoidal_module_adds_the_table_without_parameters(shape, data):
     3, hint="input + weight[offset:offset + T]; the slice's backward finds the rows"
 )
 def test_learned_positions_add_a_trained_row_per_position(shape, data):
-    """LearnedPositionalEmbedding adds weight[offset + t] at position t, and each row's gradient
+    """LearnedPositionalEmbedding adds one trained row per position and trains those rows.
+
+    LearnedPositionalEmbedding adds weight[offset + t] at position t, and each row's gradient
     is the sum over the batch of the gradient at its position (other rows get none)."""
     batch, length, dim = shape
     offset = data.draw(st.integers(0, 2))

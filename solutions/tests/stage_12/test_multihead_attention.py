@@ -113,7 +113,9 @@ def draw_mask(rng, shape, kind):
 def test_matches_a_per_head_loop_reference(
     case, padding, attn, batch_first, self_attention, bias, average, seed
 ):
-    """Output and attention weights equal a per-head loop, for PyTorch's state dict layout,
+    """Output and weights equal a per-head loop reference, for every layout and mask.
+
+    Output and attention weights equal a per-head loop, for PyTorch's state dict layout,
     both batch layouts, self- and cross-attention, key_padding_mask and attn_mask of each kind
     (2-D or per head), with the weights averaged over heads or not."""
     e, heads, n, length, source = case
@@ -147,7 +149,9 @@ def test_matches_a_per_head_loop_reference(
 
 @pytest.mark.points(2, hint="in_proj_weight (3E, E) Xavier-uniform; both biases start at zero")
 def test_parameters_have_pytorchs_names_shapes_and_init():
-    """The state dict has PyTorch's keys and shapes (so its state dicts load); in_proj_weight
+    """The parameters have PyTorch's names, shapes and initialisation.
+
+    The state dict has PyTorch's keys and shapes (so its state dicts load); in_proj_weight
     is Xavier-uniform, the biases are zero, out_proj keeps Linear's init; bias=False drops both."""
     tt.manual_seed(0)
     e = 64
@@ -169,7 +173,9 @@ def test_parameters_have_pytorchs_names_shapes_and_init():
 @given(case=cases(), seed=st.integers(0, 2**16))
 @pytest.mark.points(2, hint="unbatched (L, E): add a batch dimension of 1, remove it at the end")
 def test_unbatched_inputs_equal_a_batch_of_one(case, seed):
-    """Unbatched (L, E) inputs (key_padding_mask (S,), attn_mask (H, L, S)) give the batch-of-one
+    """Unbatched (L, E) inputs give the batch-of-one result without its batch dimension.
+
+    Unbatched (L, E) inputs (key_padding_mask (S,), attn_mask (H, L, S)) give the batch-of-one
     result without its batch dimension: output (L, E), weights (L, S) or (H, L, S)."""
     e, heads, _, length, source = case
     rng = np.random.default_rng(seed)
@@ -216,7 +222,9 @@ def test_need_weights_false_returns_none():
 @given(length=st.integers(2, 5), t=st.integers(0, 3), seed=st.integers(0, 2**16))
 @pytest.mark.points(2, hint="attn_mask True above the diagonal: query i never sees keys j > i")
 def test_causal_self_attention_ignores_the_future(length, t, seed):
-    """With the causal attn_mask (and the is_causal hint), outputs at positions <= t do not
+    """Under a causal attn_mask, changing future tokens never changes past outputs.
+
+    With the causal attn_mask (and the is_causal hint), outputs at positions <= t do not
     change when the tokens after t change."""
     t = min(t, length - 1)
     rng = np.random.default_rng(seed)
@@ -237,7 +245,9 @@ def test_causal_self_attention_ignores_the_future(length, t, seed):
 )
 @pytest.mark.points(3)
 def test_gradcheck_inputs_and_parameters(heads, sizes, self_attention, seed):
-    """Gradients of query, key and value (or of one input used three times) and of every
+    """Gradients of the inputs and of every parameter match finite differences.
+
+    Gradients of query, key and value (or of one input used three times) and of every
     parameter match finite differences, with a key_padding_mask."""
     e, (n, length, source) = 2 * heads, sizes
     rng = np.random.default_rng(seed)
@@ -294,7 +304,9 @@ def test_dropout_only_in_training():
 
 @pytest.mark.points(2, hint="the checks are given: make a valid forward pass work first")
 def test_bad_arguments_are_refused():
-    """embed_dim not divisible by num_heads, unsupported options, is_causal without attn_mask,
+    """Bad sizes, options, masks and inputs are refused with clear errors.
+
+    embed_dim not divisible by num_heads, unsupported options, is_causal without attn_mask,
     a wrong embedding size and masks of the wrong shape or dtype all fail clearly."""
     module = nn.MultiheadAttention(4, 2)
     x = tt.randn(3, 2, 4)

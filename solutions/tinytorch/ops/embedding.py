@@ -29,9 +29,10 @@ def check_indices(ids: np.ndarray, num_embeddings: int, fn: str = "embedding") -
     """
     # BEGIN SOLUTION
     # TODO: reject non-integer ids (DTypeError) and ids outside [0, num_embeddings) (IndexError).
-    # HINT: ids.dtype.kind is "i" or "u" for integers. Both messages name the first bad id
-    #   (ids[bad].flat[0]) and the table size, e.g. "id 12 is out of range for a table of
-    #   10 embeddings (valid ids are 0 to 9)".
+    # HINT: ids.dtype.kind is "i" or "u" for integers. Both messages start with f"{fn}: " and
+    #   name the first bad id (ids[bad].flat[0]) and the table size, e.g. "embedding: id 12
+    #   is out of range for a table of 10 embeddings (valid ids are 0 to 9)". Check before
+    #   indexing: NumPy's own IndexError says nothing about embeddings.
     if ids.dtype.kind not in "iu":
         example = f" (first id {ids.flat[0].item()!r})" if ids.size else ""
         raise DTypeError(

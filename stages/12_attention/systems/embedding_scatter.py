@@ -18,6 +18,8 @@ the textbook formula and costs N * num_embeddings * D multiply-adds, mostly with
 
 Which wins depends on the sizes (how many ids, how many repeats, how wide) and on the NumPy
 version, so the script measures instead of guessing, and prints the winner of each case.
+BLAS runs on one thread (``OPENBLAS_NUM_THREADS=1`` unless you set it), so that on a busy
+machine the matmul does not wait for cores that are doing something else.
 
 Run from a stage folder: ``python -m systems.embedding_scatter``
 """
@@ -25,11 +27,15 @@ Run from a stage folder: ``python -m systems.embedding_scatter``
 from __future__ import annotations
 
 import functools
+import os
 
-import numpy as np
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")  # before NumPy loads its BLAS
 
-from systems.measure import median_seconds, peak_bytes
-from tinytorch.ops.embedding import scatter_add_rows
+import numpy as np  # noqa: E402
+
+from systems.measure import median_seconds, peak_bytes  # noqa: E402
+from tinytorch.ops.embedding import scatter_add_rows  # noqa: E402
 
 #: (label, num_embeddings, number of ids, embedding_dim)
 CASES = [

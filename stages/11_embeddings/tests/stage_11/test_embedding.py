@@ -100,19 +100,24 @@ def test_embedding_gradcheck(case, seed):
     gradcheck(lambda w: F.embedding(tt.tensor(ids), w), weight)
 
 
-@pytest.mark.points(3, hint="check dtype kind first, then 0 <= id < num_embeddings; name the id")
+@pytest.mark.points(
+    3,
+    hint="check before indexing: integer dtype, then 0 <= id < num_embeddings; messages start "
+    "with 'embedding: ' and name the id and the table size",
+)
 def test_bad_ids_are_rejected_with_the_id_and_table_size():
     """Ids equal to num_embeddings, negative ids and float ids fail, naming the id and table size."""
     weight = tt.randn(10, 3)
     ok = F.embedding(tt.tensor([0, 9]), weight)  # both ends of the table are fine
     assert_close(ok, weight.numpy()[[0, 9]])
-    with pytest.raises(IndexError, match=r"\b10\b.*\b10\b"):
+    # (NumPy's own "index 10 is out of bounds" does not count: the check must come first.)
+    with pytest.raises(IndexError, match=r"^embedding: .*\b10\b.*\b10\b"):
         F.embedding(tt.tensor([[3, 10]]), weight)
-    with pytest.raises(IndexError, match=r"-1\b.*\b10\b"):
+    with pytest.raises(IndexError, match=r"^embedding: .*-1\b.*\b10\b"):
         F.embedding(tt.tensor([-1]), weight)
-    with pytest.raises(TypeError, match=r"float32.*\b10\b"):
+    with pytest.raises(TypeError, match=r"^embedding: .*float32.*\b10\b"):
         F.embedding(tt.tensor([1.0, 2.5]), weight)
-    with pytest.raises(IndexError, match=r"\b10\b"):
+    with pytest.raises(IndexError, match=r"^embedding: .*\b12\b.*\b10\b"):
         nn.Embedding(10, 3)(tt.tensor([12]))
 
 
@@ -120,7 +125,9 @@ def test_bad_ids_are_rejected_with_the_id_and_table_size():
     3, hint="N(0, 1) init, then zero the padding row; -1 means the last row; check the range"
 )
 def test_embedding_module_init_and_padding_idx():
-    """nn.Embedding: weight (num, dim) from N(0, 1), padding row zeroed, negative padding_idx
+    """nn.Embedding draws N(0, 1), zeroes the padding row and normalises padding_idx.
+
+    nn.Embedding: weight (num, dim) from N(0, 1), padding row zeroed, negative padding_idx
     normalised, out-of-range padding_idx rejected."""
     tt.manual_seed(0)
     emb = nn.Embedding(400, 50)
@@ -142,7 +149,9 @@ def test_embedding_module_init_and_padding_idx():
 
 @pytest.mark.points(3, hint="freeze=True: requires_grad False; the weight is the given tensor")
 def test_from_pretrained_uses_the_vectors_and_freezes_them():
-    """from_pretrained copies nothing, freezes by default, trains with freeze=False, and keeps
+    """from_pretrained shares the given vectors and freezes them unless freeze=False.
+
+    from_pretrained copies nothing, freezes by default, trains with freeze=False, and keeps
     the given padding row (which gets no gradient)."""
     vectors = tt.tensor(np.arange(12, dtype=np.float32).reshape(4, 3))
     frozen = nn.Embedding.from_pretrained(vectors)
@@ -175,7 +184,9 @@ def test_one_hot_matches_rows_of_the_identity(ids, extra):
 
 @pytest.mark.points(2, hint="negative ids and ids >= num_classes are ValueErrors naming the id")
 def test_one_hot_rejects_bad_class_values():
-    """one_hot refuses negative ids, ids >= num_classes, float ids, and an empty input without
+    """one_hot refuses negative, too large and float ids, and an empty input without a size.
+
+    one_hot refuses negative ids, ids >= num_classes, float ids, and an empty input without
     num_classes."""
     assert F.one_hot(tt.tensor([1, 0]), 2).shape == (2, 2)
     with pytest.raises(ValueError, match="-1"):

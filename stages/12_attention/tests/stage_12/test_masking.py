@@ -26,7 +26,9 @@ def tensor_and_mask(draw):
 @given(case=tensor_and_mask(), value=st.sampled_from([0.0, -np.inf, 2.5]), data=st.data())
 @pytest.mark.points(2, hint="np.where(mask, value, x), with value as an array of x's dtype")
 def test_masked_fill_matches_numpy_where(case, value, data):
-    """x.masked_fill(mask, value) is np.where(mask, value, x) for masks that broadcast, and
+    """masked_fill equals np.where(mask, value, x) for any mask that broadcasts.
+
+    x.masked_fill(mask, value) is np.where(mask, value, x) for masks that broadcast, and
     keeps x's float32 dtype."""
     shape, mask = case
     x = data.draw(float_arrays(shape))
@@ -54,7 +56,9 @@ def test_masked_fill_gradient(case, seed):
 )
 @pytest.mark.points(3, hint="keep j - i <= diagonal (tril) or j - i >= diagonal (triu)")
 def test_tril_triu_match_numpy_and_pass_gradients(shape, diagonal, upper, seed):
-    """tril/triu equal NumPy's on the last two dims of any batch, and their gradient is the
+    """tril/triu equal NumPy's on any batch and pass gradients on their triangle only.
+
+    tril/triu equal NumPy's on the last two dims of any batch, and their gradient is the
     same triangle of ones (finite differences agree)."""
     x = np.random.default_rng(seed).standard_normal(shape)
     op, reference = (tt.triu, np.triu) if upper else (tt.tril, np.tril)

@@ -90,7 +90,9 @@ def tensors(*arrays, requires_grad=False):
     "float mask: add it; masks broadcast over batch and heads",
 )
 def test_matches_a_per_head_loop_reference(inputs, kind, data):
-    """Equal to a per-(batch, head) loop of the definition, with no mask, a bool mask (True =
+    """Equal to a per-(batch, head) loop reference, for every kind of mask and scale.
+
+    Equal to a per-(batch, head) loop of the definition, with no mask, a bool mask (True =
     attend) or a float mask (added), masks of any broadcastable shape, and any scale."""
     q, k, v = inputs
     scale = data.draw(st.sampled_from([None, 0.5, 2.0]))
@@ -115,7 +117,9 @@ def test_matches_a_per_head_loop_reference(inputs, kind, data):
     2, hint="softmax over the last dim (the keys); masked keys get weight exactly 0"
 )
 def test_attention_rows_sum_to_one(inputs, data):
-    """With value = identity the output *is* the weight matrix: every row is non-negative,
+    """Attention rows are non-negative, sum to 1 and give masked keys exactly 0.
+
+    With value = identity the output *is* the weight matrix: every row is non-negative,
     sums to 1, and gives masked keys exactly 0."""
     q, k, _ = inputs
     source = k.shape[2]
@@ -133,7 +137,9 @@ def test_attention_rows_sum_to_one(inputs, data):
 @given(inputs=attention_inputs(), data=st.data())
 @pytest.mark.points(3, hint="causal: query i sees keys 0..i only (masked_fill the rest with -inf)")
 def test_causal_future_tokens_never_change_past_outputs(inputs, data):
-    """With is_causal=True, changing the query, key and value of positions after t leaves every
+    """With is_causal=True, changing future tokens never changes past outputs.
+
+    With is_causal=True, changing the query, key and value of positions after t leaves every
     output at positions <= t exactly unchanged."""
     q, k, v = inputs
     length = min(q.shape[2], k.shape[2])
@@ -164,7 +170,9 @@ def test_causal_mask_for_different_lengths_is_top_left_aligned(inputs):
 @given(inputs=attention_inputs(), data=st.data())
 @pytest.mark.points(2, hint="without a mask, attention treats keys as a set and queries one by one")
 def test_permutation_equivariance_without_a_mask(inputs, data):
-    """Permuting the queries permutes the outputs the same way; permuting keys and values
+    """Without a mask, attention is permutation-equivariant in queries, invariant in keys.
+
+    Permuting the queries permutes the outputs the same way; permuting keys and values
     together changes nothing."""
     q, k, v = inputs
     out = F.scaled_dot_product_attention(*tensors(q, k, v)).numpy()
@@ -178,7 +186,9 @@ def test_permutation_equivariance_without_a_mask(inputs, data):
 
 @pytest.mark.points(2, hint="rows with every key masked give zeros (and no nan), as in PyTorch")
 def test_a_query_that_may_see_no_key_gets_zeros():
-    """A query row whose keys are all masked (bool False or float -inf) outputs zeros and
+    """A query whose keys are all masked gets zeros and zero gradient, never nan.
+
+    A query row whose keys are all masked (bool False or float -inf) outputs zeros and
     passes zero gradient, with no nan anywhere (PyTorch 2.x's behaviour)."""
     rng = np.random.default_rng(0)
     q, k, v = (rng.standard_normal((1, 2, 3, 4)).astype(np.float32) for _ in range(3))
@@ -198,7 +208,9 @@ def test_a_query_that_may_see_no_key_gets_zeros():
 @given(inputs=attention_inputs(np.float64), kind=st.sampled_from(["none", "bool", "causal"]))
 @pytest.mark.points(3)
 def test_gradcheck_query_key_value(inputs, kind):
-    """The gradients with respect to query, key and value match finite differences (no mask,
+    """The gradients of query, key and value match finite differences.
+
+    The gradients with respect to query, key and value match finite differences (no mask,
     a bool mask, causal)."""
     q, k, v = inputs
     mask = None
@@ -223,7 +235,9 @@ def test_gradcheck_float_mask(inputs):
 
 @pytest.mark.points(2, hint="dropout the weights (inverted: survivors scaled by 1/(1 - p))")
 def test_dropout_acts_on_the_weights_only_when_asked():
-    """dropout_p > 0 zeroes attention weights and scales the rest by 1 / (1 - p) (seeded);
+    """dropout_p > 0 drops attention weights (inverted); dropout_p = 0 is deterministic.
+
+    dropout_p > 0 zeroes attention weights and scales the rest by 1 / (1 - p) (seeded);
     dropout_p = 0 is deterministic."""
     rng = np.random.default_rng(0)
     q, k = (rng.standard_normal((2, 2, 8, 4)).astype(np.float32) for _ in range(2))
@@ -243,7 +257,9 @@ def test_dropout_acts_on_the_weights_only_when_asked():
 
 @pytest.mark.points(2, hint="the argument checks are given: make a valid call work first")
 def test_bad_arguments_are_refused_as_pytorch_refuses_them():
-    """attn_mask with is_causal, mismatched E or S, an integer mask and a mask that does not
+    """Bad masks and shapes are refused as PyTorch refuses them, with clear errors.
+
+    attn_mask with is_causal, mismatched E or S, an integer mask and a mask that does not
     broadcast are refused with errors naming the problem."""
     q, k, v = tt.randn(2, 3, 4), tt.randn(2, 5, 4), tt.randn(2, 5, 6)
     assert F.scaled_dot_product_attention(q, k, v).shape == (2, 3, 6)
