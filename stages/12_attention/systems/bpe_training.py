@@ -85,10 +85,9 @@ def compression_table(train: str, val: str) -> None:
         tokenizer = BPETokenizer()
         seconds = median_seconds(partial(tokenizer.train, train, vocab_size), repeats=1, warmup=0)
         tokens = len(tokenizer.encode(val))
-        longest = max(tokenizer.vocab.values(), key=len).decode("utf-8", errors="replace")
-        print(
-            f"{vocab_size:>6} {seconds:>8.2f} {tokens:>11,} {len(val) / tokens:>12.2f}  {longest!r}"
-        )
+        longest = max(tokenizer.vocab.values(), key=len)
+        shown = repr(longest.decode("utf-8", errors="replace")) if len(longest) > 1 else "-"
+        print(f"{vocab_size:>6} {seconds:>8.2f} {tokens:>11,} {len(val) / tokens:>12.2f}  {shown}")
 
 
 def main() -> None:
