@@ -4,6 +4,7 @@ Learners:    nox -s stage-03          run stage 03's tests and print its points 
              nox -s status            every stage's last grade
 Instructors: nox                      the full verification suite (sync, lint, tests, verify, stubs)
              nox -s bench             performance workloads against a NumPy floor
+             nox -s milestones        every ready stage's milestone scripts, results in a table
 
 Sessions reuse their virtualenv (a second run starts in seconds) and use uv when it is
 installed, plain venv + pip otherwise. Dependencies come from pyproject.toml's
@@ -13,6 +14,7 @@ installed, plain venv + pip otherwise. Dependencies come from pyproject.toml's
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -124,3 +126,16 @@ def bench(session: nox.Session) -> None:
     """Performance workloads timed against a NumPy floor in the same run (not a test)."""
     install(session, "runtime")
     session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@nox.session(default=False)
+def milestones(session: nox.Session) -> None:
+    """Every milestone script of every ready stage; results to bench-results/milestones.md.
+
+    `nox -s milestones -- --quick` uses the scripts' quick settings where they have them;
+    `-- -m NAME` runs one. BLAS runs on one thread unless OPENBLAS_NUM_THREADS says otherwise:
+    on a shared 2-core machine, competing BLAS thread pools slowed small matmuls 20-fold.
+    """
+    install(session, "runtime")
+    threads = {var: os.environ.get(var, "1") for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    session.run("python", "scripts/run_milestones.py", *session.posargs, env=threads)

@@ -114,7 +114,9 @@ def test_encoder_layer_pre_ln_matches_reference(batch_first, seed):
 
 @pytest.mark.points(2, hint="activation may be 'relu', 'gelu' or a callable; dropout only in train")
 def test_encoder_layer_activation_and_dropout():
-    """activation='gelu' is used in the feed-forward network, and dropout acts only in training."""
+    """activation='gelu' is used in the feed-forward network, and dropout acts only in training.
+
+    Dropout sits on both residual branches and inside the feed-forward network."""
     check_against_reference(norm_first=True, batch_first=True, seed=1, activation="gelu")
     tt.manual_seed(0)
     layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.5, batch_first=True)
@@ -122,3 +124,6 @@ def test_encoder_layer_activation_and_dropout():
     assert not np.allclose(layer(x).numpy(), layer(x).numpy())  # two dropout masks
     layer.eval()
     assert_close(layer(x), layer(x).numpy())
+    layer.train()  # only the dropout inside the feed-forward network left on
+    layer.dropout1.p = layer.dropout2.p = layer.self_attn.dropout = 0.0
+    assert not np.allclose(layer(x).numpy(), layer(x).numpy())

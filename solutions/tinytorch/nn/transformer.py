@@ -22,6 +22,7 @@ from tinytorch.nn import functional as F
 from tinytorch.nn.dropout import Dropout
 from tinytorch.nn.linear import Linear
 from tinytorch.nn.module import Module
+from tinytorch.nn.multihead_attention import MultiheadAttention
 from tinytorch.nn.normalization import LayerNorm
 from tinytorch.tensor import Tensor
 
@@ -67,9 +68,6 @@ class TransformerEncoderLayer(Module):
         bias: bool = True,
     ) -> None:
         super().__init__()
-        # The import sits here because nn/__init__ imports this module and attention alike.
-        from tinytorch.nn import MultiheadAttention
-
         self.self_attn = MultiheadAttention(
             d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
         )

@@ -116,7 +116,8 @@ class GELU(Function):
     def forward(self, x: np.ndarray) -> np.ndarray:
         if self.approximate == "tanh":
             cube = x * x * x  # three multiplications; x**3 calls the far slower pow()
-            return 0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * cube)))
+            self.tanh_u = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * cube))  # backward reuses it
+            return 0.5 * x * (1 + self.tanh_u)
         return 0.5 * x * (1 + erf(x / _SQRT_2))
 
     def backward(self, grad: np.ndarray):

@@ -122,7 +122,12 @@ class MatMul(Function):
         if self.needs_input_grad[0]:
             grad_a = unbroadcast(np.matmul(grad, np.swapaxes(b2, -1, -2)), a2.shape)
             grad_a = grad_a.reshape(a.shape)
-        if self.needs_input_grad[1]:
+        if self.needs_input_grad[1] and b.ndim == 2 and a.ndim > 2:
+            # A stack of inputs times one matrix (a Linear layer on (B, T, in)): fold the
+            # batch into the rows, so one large product replaces B small ones and their sum.
+            rows = a.reshape(-1, a.shape[-1])
+            grad_b = np.swapaxes(rows, 0, 1) @ grad.reshape(-1, grad.shape[-1])
+        elif self.needs_input_grad[1]:
             grad_b = unbroadcast(np.matmul(np.swapaxes(a2, -1, -2), grad), b2.shape)
             grad_b = grad_b.reshape(b.shape)
         return grad_a, grad_b

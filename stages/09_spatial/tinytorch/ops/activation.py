@@ -119,16 +119,16 @@ class GELU(Function):
     def forward(self, x: np.ndarray) -> np.ndarray:
         if self.approximate == "tanh":
             cube = x * x * x  # three multiplications; x**3 calls the far slower pow()
-            return 0.5 * x * (1 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * cube)))
+            self.tanh_u = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * cube))  # backward reuses it
+            return 0.5 * x * (1 + self.tanh_u)
         return 0.5 * x * (1 + erf(x / _SQRT_2))
 
     def backward(self, grad: np.ndarray):
         (x,) = self.inputs
         if self.approximate == "tanh":
-            square = x * x
-            th = np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * square * x))
-            du = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * square)
-            return (grad * (0.5 * (1 + th) + 0.5 * x * (1 - th**2) * du),)
+            th = self.tanh_u  # tanh(u), computed by forward
+            du = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * (x * x))
+            return (grad * (0.5 * (1 + th) + 0.5 * x * (1 - th * th) * du),)
         cdf = 0.5 * (1 + erf(x / _SQRT_2))
         pdf = _INV_SQRT_2PI * np.exp(-0.5 * x * x)
         return (grad * (cdf + x * pdf),)
