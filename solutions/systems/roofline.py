@@ -5,8 +5,10 @@ Run from the stage folder:  python -m systems.roofline
 1. **The machine's ceilings**, measured: the matmul peak (the best GFLOP/s of NumPy's float32
    matrix multiply over a few square sizes, from the fastest of its runs: a ceiling is what
    the machine *can* do) and the memory bandwidth (GB/s of copying a 64 MiB array: every
-   byte read once and written once). On a shared machine a disturbed peak run shows up as
-   rows above 100 % of their bound: run the script again.
+   byte read once and written once: main memory's bandwidth, since 64 MiB fits in no cache).
+   A row above 100 % of its bound has operands small enough to stay in the CPU's caches,
+   which are faster than main memory; on a shared machine it can also mean the peak
+   measurement was disturbed (run the script again).
 2. **A roofline** for tinytorch's matmul and Conv2d: each operation's FLOPs (counted by your
    ``count_flops``), its arithmetic intensity (FLOPs per byte of inputs and output), its
    measured GFLOP/s (``measure_latency``: warm-up, then the median) and the roofline's bound
