@@ -230,6 +230,10 @@ def profile(
 ) -> ProfileReport:
     """Profile ``model(*inputs)`` layer by layer (see the module docstring for each column).
 
+    The model runs once each to count FLOPs, to size the activations and to trace memory
+    (all without recording a graph), then ``warmup`` untimed and ``repeats`` timed times:
+    the timed runs are always the last ones.
+
     Args:
         warmup: untimed runs before timing.
         repeats: timed runs; each row's latency is the median and IQR over them.
