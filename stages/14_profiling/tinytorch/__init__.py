@@ -48,5 +48,6 @@ from tinytorch.tensor import tril, triu
 
 from tinytorch import models
 
+from tinytorch import profiling
 
 __version__ = "0.1.0"

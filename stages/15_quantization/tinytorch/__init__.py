@@ -48,5 +48,9 @@ from tinytorch.tensor import tril, triu
 
 from tinytorch import models
 
+from tinytorch import profiling
+
+from tinytorch import quantization
+
 
 __version__ = "0.1.0"
