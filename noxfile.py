@@ -123,8 +123,20 @@ def stubs(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Performance workloads timed against a NumPy floor in the same run (not a test)."""
+    """Performance workloads timed against a NumPy floor in the same run (not a test).
+
+    PyTorch's CPU build (group bench-torch) joins as a comparison column when it installs;
+    pip's find-links setting is passed on, since uv does not read pip's configuration.
+    """
     install(session, "runtime")
+    find_links = os.environ.get("PIP_FIND_LINKS", "").split()
+    try:
+        session.install(
+            *nox.project.dependency_groups(PYPROJECT, "bench-torch"),
+            *(arg for folder in find_links for arg in ("--find-links", folder)),
+        )
+    except nox.command.CommandFailed:
+        session.warn("PyTorch's CPU build could not be installed: no torch column this time")
     session.run("python", "scripts/bench.py", *session.posargs)
 
 

@@ -28,12 +28,6 @@ import argparse
 import gc
 import json
 import os
-
-# One BLAS thread unless told otherwise (before NumPy loads OpenBLAS): on a shared 2-core
-# machine, competing BLAS thread pools made small matmuls up to 20x slower, and workload e's
-# target compares with PyTorch on one thread.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
 import platform
 import statistics
 import sys
@@ -42,7 +36,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+# One BLAS thread unless told otherwise (before NumPy loads OpenBLAS): on a shared 2-core
+# machine, competing BLAS thread pools made small matmuls up to 20x slower, and workload e's
+# target compares with PyTorch on one thread.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "solutions"), str(ROOT / "scripts")]
@@ -312,22 +312,6 @@ def workload_d(rng: np.random.Generator) -> list[Workload]:
     ]
 
 
-def workload_bpe(rng: np.random.Generator) -> list[Workload]:
-    """BPE training: incremental pair counts (tinytorch) against a full recount per merge."""
-    words, merges = chunk_counts(load_shakespeare("train")[:50_000]), 200
-    if learn_merges(words, merges) != naive_merges(words, merges):
-        raise SystemExit("bpe: the incremental and the naive trainer learn different merges")
-    runners = {
-        "tinytorch": lambda: learn_merges(words, merges),
-        "naive": lambda: naive_merges(words, merges),
-    }
-    description = (
-        f"BPE training, {merges} merges on 50,000 chars of Shakespeare, identical merges; "
-        "ratio = incremental / naive"
-    )
-    return [Workload("bpe", description, runners, repeats=3, baseline="naive")]
-
-
 def workload_e(rng: np.random.Generator) -> list[Workload]:
     """e. GPT (d 128, 4 heads, 4 layers, block 64, vocab 65), batch 16, one AdamW train step."""
     from tinytorch.models import GPT
@@ -372,8 +356,25 @@ def workload_e(rng: np.random.Generator) -> list[Workload]:
     return [Workload("e", "GPT d128 4x4 block 64 vocab 65, batch 16, AdamW step", runners, 20)]
 
 
-WORKLOADS = {"a": workload_a, "b": workload_b, "c": workload_c, "d": workload_d, "e": workload_e}
+def workload_bpe(rng: np.random.Generator) -> list[Workload]:
+    """BPE training: incremental pair counts (tinytorch) against a full recount per merge."""
+    words, merges = chunk_counts(load_shakespeare("train")[:50_000]), 200
+    if learn_merges(words, merges) != naive_merges(words, merges):
+        raise SystemExit("bpe: the incremental and the naive trainer learn different merges")
+    runners = {
+        "tinytorch": lambda: learn_merges(words, merges),
+        "naive": lambda: naive_merges(words, merges),
+    }
+    description = (
+        f"BPE training, {merges} merges on 50,000 chars of Shakespeare, identical merges; "
+        "ratio = incremental / naive"
+    )
+    return [Workload("bpe", description, runners, repeats=3, baseline="naive")]
+
+
+WORKLOADS = {"a": workload_a, "b": workload_b, "c": workload_c, "d": workload_d}
 WORKLOADS["bpe"] = workload_bpe
+WORKLOADS["e"] = workload_e
 
 
 def workload_g(rng: np.random.Generator) -> list[Workload]:
@@ -473,7 +474,7 @@ def summarize(workload: Workload) -> dict:
     }
     floor_median = stats[workload.baseline]["median_ms"]
     for entry in stats.values():
-        entry["ratio_to_numpy"] = entry["median_ms"] / floor_median
+        entry["ratio_to_numpy"] = entry["median_ms"] / floor_median  # to the baseline
         if "torch" in stats:
             entry["ratio_to_torch"] = entry["median_ms"] / stats["torch"]["median_ms"]
     target = next((t for key, t in TARGETS.items() if workload.key == key), None)
@@ -482,9 +483,9 @@ def summarize(workload: Workload) -> dict:
         "description": workload.description,
         "repeats": workload.repeats,
         "target_ratio": target,
+        "target_ratio_to_torch": TORCH_TARGETS.get(workload.key),
         "baseline": workload.baseline,
         "notes": workload.notes,
-        "target_ratio_to_torch": TORCH_TARGETS.get(workload.key),
         "results": stats,
     }
 

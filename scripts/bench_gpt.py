@@ -107,7 +107,20 @@ class NumpyGPT:
         causal = np.triu(np.full((T, T), -np.inf, dtype=wte.dtype), 1)  # added to the scores
         x = wte[idx] + wpe[:T]
         caches = []
-        for ln1w, ln1b, qkvw, qkvb, outw, outb, ln2w, ln2b, fcw, fcb, projw, projb in self._blocks():
+        for (
+            ln1w,
+            ln1b,
+            qkvw,
+            qkvb,
+            outw,
+            outb,
+            ln2w,
+            ln2b,
+            fcw,
+            fcb,
+            projw,
+            projb,
+        ) in self._blocks():
             h, ln1 = layer_norm(x, ln1w, ln1b)
             q, k, v = dense(h, qkvw, qkvb).reshape(B, T, 3, H, D).transpose(2, 0, 3, 1, 4)
             scores = (q * scale) @ k.transpose(0, 1, 3, 2)
@@ -189,7 +202,10 @@ def torch_gpt(torch, vocab_size: int, block_size: int, n_layer: int, n_head: int
     class GPT(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.wte, self.wpe = nn.Embedding(vocab_size, d_model), nn.Embedding(block_size, d_model)
+            self.wte, self.wpe = (
+                nn.Embedding(vocab_size, d_model),
+                nn.Embedding(block_size, d_model),
+            )
             self.blocks = nn.ModuleList([Block() for _ in range(n_layer)])
             self.ln_f = nn.LayerNorm(d_model)
             self.head = nn.Linear(d_model, vocab_size, bias=False)

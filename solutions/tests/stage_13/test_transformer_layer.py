@@ -26,7 +26,7 @@ def gelu(x):
 def self_attention(x, layer, nhead, mask, padding):
     """Multi-head self-attention of x (N, S, E), one head at a time (PyTorch's parameter layout)."""
     p = {k: v.numpy().astype(np.float64) for k, v in layer.self_attn.state_dict().items()}
-    N, S, E = x.shape
+    E = x.shape[-1]
     q, k, v = np.split(x @ p["in_proj_weight"].T + p["in_proj_bias"], 3, axis=-1)
     heads, d = [], E // nhead
     for h in range(nhead):

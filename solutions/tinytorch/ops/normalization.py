@@ -74,4 +74,3 @@ class LayerNorm(Function):
             grad_bias = grad.sum(axis=leading)
         return grad_x, grad_weight, grad_bias
         # END SOLUTION
-

@@ -74,7 +74,9 @@ def main() -> None:
     total_params = sum(p.numel() for p in model.parameters())
     print(f"GPT vocab {VOCAB}, block {BLOCK}, {LAYERS} layers, {HEADS} heads, d_model {WIDTH}, "
           f"batch {BATCH}: {total_params:,} parameters\n")  # fmt: skip
-    header = f"{'component':<30}{'params':>9}{'formula':>9}{'fwd MFLOP':>11}{'fwd ms':>9}{'GFLOP/s':>9}"
+    header = (
+        f"{'component':<30}{'params':>9}{'formula':>9}{'fwd MFLOP':>11}{'fwd ms':>9}{'GFLOP/s':>9}"
+    )
     print(header)
     print("-" * len(header))
     counted, flops = 0, 0

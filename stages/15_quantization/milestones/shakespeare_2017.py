@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")  # one BLAS thread (see the README), before NumPy loads
+    os.environ.setdefault(_variable, "1")  # one BLAS thread (see the README) before NumPy loads
 
 import argparse  # noqa: E402
 import json  # noqa: E402

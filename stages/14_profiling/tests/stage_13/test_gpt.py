@@ -44,7 +44,9 @@ def test_gpt_is_causal(seed, cut):
     assert not np.allclose(other.numpy()[:, cut:], logits.numpy()[:, cut:])
 
 
-@pytest.mark.points(3, hint="N(0, 0.02) weights and tied embeddings keep every token ~equally likely")
+@pytest.mark.points(
+    3, hint="N(0, 0.02) weights and tied embeddings keep every token ~equally likely"
+)
 def test_gpt_loss_at_initialisation_is_ln_vocab():
     """At initialisation the mean cross-entropy over all positions is within 0.1 of ln(vocab).
 
@@ -90,7 +92,9 @@ def test_gpt_ties_input_and_output_embeddings():
     model = tiny_gpt()
     assert model.lm_head.weight is model.token_embedding.weight
     V, T, L, d = 11, 8, 2, 16
-    per_block = 2 * 2 * d + (3 * d * d + 3 * d) + (d * d + d) + (4 * d * d + 4 * d) + (4 * d * d + d)
+    per_block = (
+        2 * 2 * d + (3 * d * d + 3 * d) + (d * d + d) + (4 * d * d + 4 * d) + (4 * d * d + d)
+    )
     assert sum(p.numel() for p in model.parameters()) == V * d + T * d + L * per_block + 2 * d
     idx = tt.tensor(np.zeros((1, 4), dtype=np.int64))  # only token 0 goes in ...
     _, loss = model(idx, tt.tensor(np.ones((1, 4), dtype=np.int64)))
@@ -99,7 +103,9 @@ def test_gpt_ties_input_and_output_embeddings():
     assert np.all(np.abs(grad[2:]).sum(axis=1) > 0)  # ... yet every row is scored by the head
 
 
-@pytest.mark.points(3, hint="N(0, 0.02) everywhere, zero biases, residual projections 0.02/sqrt(2 L)")
+@pytest.mark.points(
+    3, hint="N(0, 0.02) everywhere, zero biases, residual projections 0.02/sqrt(2 L)"
+)
 def test_gpt_uses_gpt2_initialisation():
     """Weights follow GPT-2's initialisation: N(0, 0.02), zero biases, LayerNorms at (1, 0),
     and the residual projections (attn.out_proj, mlp.proj) at std 0.02 / sqrt(2 * n_layer)."""
@@ -170,11 +176,15 @@ def test_generation_is_reproducible_by_seed_and_respects_top_k():
             assert out[0, t] in top3, f"step {t}: token {out[0, t]} is not among the top 3 {top3}"
 
 
-@pytest.mark.points(3, hint="sample from softmax(logits / temperature): inverse CDF with u ~ U(0, 1)")
+@pytest.mark.points(
+    3, hint="sample from softmax(logits / temperature): inverse CDF with u ~ U(0, 1)"
+)
 def test_sampling_follows_the_softmax_distribution():
     """Sampled token frequencies match softmax(logits / temperature) (and top-k renormalised)."""
     logits = np.log(np.array([[0.1, 0.2, 0.3, 0.4]])).repeat(20000, axis=0)
-    counts = np.bincount(sample_next_token(logits, 1.0, None, np.random.default_rng(0)), minlength=4)
+    counts = np.bincount(
+        sample_next_token(logits, 1.0, None, np.random.default_rng(0)), minlength=4
+    )
     assert_close(counts / 20000, np.array([0.1, 0.2, 0.3, 0.4]), atol=0.015)
     hot = np.bincount(sample_next_token(logits, 0.5, None, np.random.default_rng(1)), minlength=4)
     assert_close(hot / 20000, np.array([1, 4, 9, 16]) / 30, atol=0.015)  # p**2 renormalised
@@ -192,11 +202,13 @@ def test_gpt_rejects_bad_input_clearly():
         model(tt.tensor(np.array([[1, 11]])))
     with pytest.raises(IndexError, match="-1"):
         model(tt.tensor(np.array([[-1, 2]])))
-    with pytest.raises(ShapeError, match="length 9.*block_size 8"):
+    with pytest.raises(ShapeError, match=r"length 9.*block_size 8"):
         model(tt.tensor(np.zeros((1, 9), dtype=np.int64)))
-    with pytest.raises(DTypeError, match="integer.*float32"):
+    with pytest.raises(DTypeError, match=r"integer.*float32"):
         model(tt.tensor(np.zeros((1, 3), dtype=np.float32)))
     with pytest.raises(ShapeError, match="targets"):
-        model(tt.tensor(np.zeros((1, 3), dtype=np.int64)), tt.tensor(np.zeros((1, 2), dtype=np.int64)))
+        model(
+            tt.tensor(np.zeros((1, 3), dtype=np.int64)), tt.tensor(np.zeros((1, 2), dtype=np.int64))
+        )
     with pytest.raises(ValueError, match="divisible"):
         GPT(11, 8, 1, n_head=3, d_model=16)

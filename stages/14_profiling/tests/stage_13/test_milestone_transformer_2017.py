@@ -13,7 +13,9 @@ from milestones import shakespeare_2017, transformer_2017
 
 
 @pytest.mark.milestone
-@pytest.mark.points(5, hint="run python -m milestones.transformer_2017 --quick and read its progress")
+@pytest.mark.points(
+    5, hint="run python -m milestones.transformer_2017 --quick and read its progress"
+)
 def test_transformer_2017_reverses_and_adds_held_out_examples():
     """Milestone 2017: 100 % exact match on held-out reversals, >= 95 % on held-out sums.
 

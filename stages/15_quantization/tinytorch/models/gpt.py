@@ -189,7 +189,7 @@ class GPT(nn.Module):
         """
         idx = self._check_ids(idx, "idx")
         B, T = idx.shape
-        if T > self.block_size:
+        if self.block_size < T:
             raise ShapeError(
                 f"GPT got a sequence of length {T}, longer than its block_size "
                 f"{self.block_size}: crop the context to the last {self.block_size} tokens"

@@ -60,4 +60,3 @@ class LayerNorm(Function):
         if self.needs_input_grad[2]:
             grad_bias = grad.sum(axis=leading)
         return grad_x, grad_weight, grad_bias
-
