@@ -2,9 +2,12 @@
 # Do not edit: the grader checks this file against ci/manifest.json.
 """Stage 10: the shipped Shakespeare corpus."""
 
+import gzip
+import hashlib
+
 import pytest
 
-from tinytorch.datasets import DatasetFileError, Shakespeare, load_shakespeare
+from tinytorch.datasets import DatasetFileError, Shakespeare, load_shakespeare, shakespeare
 from tinytorch.datasets.shakespeare import SHAKESPEARE_PATH
 from tinytorch.text import CharTokenizer
 
@@ -39,3 +42,27 @@ def test_corpus_file_is_checksum_verified(tmp_path):
         load_shakespeare(path=tmp_path / "absent.txt.gz")
     with pytest.raises(ValueError, match="split must be one of"):
         Shakespeare("test")
+
+
+@pytest.mark.points(1)
+def test_corpus_file_of_your_own_is_checked_too(tmp_path, monkeypatch):
+    """A file with its own checksum loads if it is gzip UTF-8 text of sane size, else is refused."""
+
+    def write(data):
+        path = tmp_path / "mine.txt.gz"
+        path.write_bytes(data)
+        return path, hashlib.sha256(data).hexdigest()
+
+    path, digest = write(gzip.compress(b"To be\nor not\n", mtime=0))
+    text = load_shakespeare(path=path, sha256=digest)
+    assert CharTokenizer(text).decode(CharTokenizer(text).encode(text)) == text
+    path, digest = write(gzip.compress(b"x" * 5000, mtime=0)[:-12])
+    with pytest.raises(DatasetFileError, match="truncated"):
+        load_shakespeare(path=path, sha256=digest)
+    path, digest = write(gzip.compress(b"\xff\xfe", mtime=0))
+    with pytest.raises(DatasetFileError, match="not gzip-compressed UTF-8"):
+        load_shakespeare(path=path, sha256=digest)
+    monkeypatch.setattr(shakespeare, "MAX_TEXT_BYTES", 1000)
+    path, digest = write(gzip.compress(b"x" * 1001, mtime=0))
+    with pytest.raises(DatasetFileError, match="more than 1,000 bytes"):
+        load_shakespeare(path=path, sha256=digest)

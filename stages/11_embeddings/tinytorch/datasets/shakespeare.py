@@ -21,7 +21,6 @@ learns to write something that looks like it.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import zlib
 from pathlib import Path
@@ -43,6 +42,11 @@ PLAYS = (
     "Romeo and Juliet",
     "The Tempest",
 )
+
+#: A file that decompresses to more bytes than this is refused (the corpus has about 1 MB):
+#: a caller may pass the checksum of a file of their own, and a small gzip file can expand to
+#: gigabytes.
+MAX_TEXT_BYTES = 64 * 2**20
 
 #: The fraction of characters (rounded up to a whole line) in the training split.
 TRAIN_FRACTION = 0.9
@@ -78,14 +82,27 @@ def load_shakespeare(
             f"{path} is corrupt or was modified: its SHA-256 is {actual}, expected {sha256}. "
             f"{_REBUILD}"
         )
-    try:
-        text = gzip.decompress(data).decode("utf-8")
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError) as error:
-        raise DatasetFileError(f"{path} is not gzip-compressed UTF-8 text: {error}") from error
+    text = _decompress(path, data)
     if split == "all":
         return text
     cut = split_point(text)
     return text[:cut] if split == "train" else text[cut:]
+
+
+def _decompress(path: Path, data: bytes) -> str:
+    """The UTF-8 text of a gzip file's bytes, at most ``MAX_TEXT_BYTES`` of it."""
+    stream = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # 16+: expect a gzip wrapper
+    try:
+        raw = stream.decompress(data, MAX_TEXT_BYTES + 1)
+        if len(raw) > MAX_TEXT_BYTES:
+            raise DatasetFileError(
+                f"{path} decompresses to more than {MAX_TEXT_BYTES:,} bytes: not the corpus"
+            )
+        if not stream.eof:
+            raise DatasetFileError(f"{path} is truncated: its gzip stream does not end")
+        return raw.decode("utf-8")
+    except (zlib.error, UnicodeDecodeError) as error:
+        raise DatasetFileError(f"{path} is not gzip-compressed UTF-8 text: {error}") from None
 
 
 def split_point(text: str) -> int:
