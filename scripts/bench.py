@@ -15,6 +15,11 @@ asserted: machines are noisy and a benchmark is not a test.
 Workload ``bpe`` has no NumPy floor: it times tinytorch's incremental BPE trainer against the
 naive trainer of ``solutions/systems/bpe_training.py``, which recounts every pair before each
 merge, after checking that both learn the same merges (target: at least 10x faster).
+
+Workload ``g`` times the same MLP's inference in float32 and after ``quantize_dynamic`` (int8
+weights, integer matmul): the ratio is int8 / fp32 (target: at most 2x), the NumPy float32
+floor is shown beside them, and a note gives the measured bytes of both state dicts (target:
+at least 3.9x smaller).
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ import bench_gpt  # noqa: E402
 import tinytorch as tt  # noqa: E402
 from systems.bpe_training import chunk_counts, naive_merges  # noqa: E402
 from tinytorch import nn, optim  # noqa: E402
+from tinytorch import quantization as Q  # noqa: E402
 from tinytorch.datasets import load_shakespeare  # noqa: E402
 from tinytorch.nn import functional as F  # noqa: E402
 from tinytorch.text import learn_merges  # noqa: E402
@@ -65,6 +71,7 @@ except ImportError:
 #: Workloads with a target ratio to the floor (SPEC, "Performance"); for "bpe" the ratio is
 #: incremental / naive training time, so 0.1 means at least 10x faster (issue 8).
 TARGETS = {"a": 1.5, "d-forward": 1.5, "d-train": 1.5, "bpe": 0.1}
+TARGETS["g"] = 2.0  # int8 inference time / fp32 inference time
 #: Workloads with a target ratio to PyTorch (issue 8: e within 2x of PyTorch on one thread).
 TORCH_TARGETS = {"e": 2.0}
 
@@ -77,6 +84,7 @@ class Workload:
     repeats: int
     samples: dict[str, list[float]] = field(default_factory=dict)
     baseline: str = "numpy"  # the runner the ratio divides by ("ratio_to_numpy" in the JSON)
+    notes: list[str] = field(default_factory=list)  # measured facts printed under the table
 
 
 def arrays(module: nn.Module) -> list[np.ndarray]:
@@ -369,6 +377,63 @@ WORKLOADS["bpe"] = workload_bpe
 WORKLOADS["e"] = workload_e
 
 
+def workload_g(rng: np.random.Generator) -> list[Workload]:
+    """g. MLP 784-128-64-10 inference, batch 64: fp32 against int8 (quantize_dynamic)."""
+    tt.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10)
+    ).eval()
+    quantized = Q.quantize_dynamic(model, {nn.Linear})
+    x = rng.random((64, 784), dtype=np.float32)
+    xt = tt.tensor(x)
+    weights = [(m.weight.data, m.bias.data) for m in model if isinstance(m, nn.Linear)]
+
+    def numpy_fp32():
+        h = x
+        for index, (w, b) in enumerate(weights):
+            h = floor.linear(h, w, b)
+            h = np.maximum(h, 0) if index < len(weights) - 1 else h
+        return h
+
+    def run(module):
+        def forward():
+            with tt.no_grad():
+                return module(xt)
+
+        return forward
+
+    runners = {"tinytorch": run(quantized), "fp32": run(model), "numpy": numpy_fp32}
+    agree("g: fp32 logits", runners["fp32"]().data, numpy_fp32())
+    int8_logits, fp32_logits = runners["tinytorch"]().data, numpy_fp32()
+    worst = float(np.abs(int8_logits - fp32_logits).max())
+    if worst > 0.05 * (1 + float(np.abs(fp32_logits).max())):
+        raise SystemExit(f"g: int8 logits are off the fp32 ones by {worst:.3g}")
+
+    def state_bytes(module):
+        return sum(t.data.nbytes for t in module.state_dict().values())
+
+    fp32_bytes, int8_bytes = state_bytes(model), state_bytes(quantized)
+    ratio = fp32_bytes / int8_bytes
+    verdict = "met" if ratio >= 3.9 else "MISSED"
+    notes = [
+        f"g: state-dict bytes fp32 {fp32_bytes:,}, int8 {int8_bytes:,}: {ratio:.2f}x smaller "
+        f"(target >= 3.9x {verdict}); max |int8 - fp32| logit {worst:.4f}"
+    ]
+    return [
+        Workload(
+            "g",
+            "MLP 784-128-64-10 inference, batch 64: int8 (tinytorch) vs fp32 (ratio)",
+            runners,
+            repeats=200,
+            baseline="fp32",
+            notes=notes,
+        )
+    ]
+
+
+WORKLOADS["g"] = workload_g
+
+
 # ----------------------------------------------------------------------------- timing
 
 
@@ -420,12 +485,13 @@ def summarize(workload: Workload) -> dict:
         "target_ratio": target,
         "target_ratio_to_torch": TORCH_TARGETS.get(workload.key),
         "baseline": workload.baseline,
+        "notes": workload.notes,
         "results": stats,
     }
 
 
 def render(summaries: list[dict]) -> str:
-    columns = ["tinytorch", "numpy", "naive", "torch"]
+    columns = ["tinytorch", "numpy", "naive", "torch", "fp32"]
     present = [c for c in columns if any(c in s["results"] for s in summaries)]
     header = (
         f"{'workload':<11}"
@@ -456,6 +522,7 @@ def render(summaries: list[dict]) -> str:
         lines.append(f"{row}{ratio:>7.2f}x  {verdict}")
     lines.append("")
     lines += [f"{s['workload']:<11}{s['description']}" for s in summaries]
+    lines += [note for s in summaries for note in s["notes"]]
     return "\n".join(lines)
 
 

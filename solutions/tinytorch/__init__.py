@@ -106,5 +106,13 @@ from tinytorch.tensor import tril, triu
 from tinytorch import models
 
 # END REVEAL
+# BEGIN REVEAL stage=14
+from tinytorch import profiling
+
+# END REVEAL
+# BEGIN REVEAL stage=15
+from tinytorch import quantization
+
+# END REVEAL
 
 __version__ = "0.1.0"

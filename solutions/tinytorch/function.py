@@ -36,6 +36,14 @@ if TYPE_CHECKING:
     from tinytorch.tensor import Tensor
 
 
+# BEGIN REVEAL stage=14
+#: Whoever watches every operation: a ``tinytorch.profiling`` Profiler or FlopCounterMode sits
+#: in this list while it is active, and each call below tells it when an operation starts and
+#: ends. An empty list costs one loop over nothing per call.
+observers: list = []
+
+
+# END REVEAL
 class Function:
     """Base class of differentiable operations.
 
@@ -67,6 +75,10 @@ class Function:
     def __call__(self, *tensors: Tensor) -> Tensor:
         """Run ``forward`` on the tensors' data and wrap the result in a new Tensor."""
         arrays = tuple([t.data for t in tensors])
+        # BEGIN REVEAL stage=14
+        for observer in observers:
+            observer.enter(self, "forward", arrays)
+        # END REVEAL
         try:
             data = self.forward(*arrays)
         except ValueError as error:
@@ -88,6 +100,10 @@ class Function:
                 self.needs_input_grad = needs_input_grad
                 out.grad_fn = self
                 out.requires_grad = True
+        # END REVEAL
+        # BEGIN REVEAL stage=14
+        for observer in reversed(observers):
+            observer.exit(self, "forward", data)
         # END REVEAL
         return out
 

@@ -92,5 +92,4 @@ from tinytorch.tensor import tril, triu
 
 from tinytorch import models
 
-
 __version__ = "0.1.0"
