@@ -124,3 +124,13 @@ def bench(session: nox.Session) -> None:
     """Performance workloads timed against a NumPy floor in the same run (not a test)."""
     install(session, "runtime")
     session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@nox.session(default=False)
+def mutation(session: nox.Session) -> None:
+    """Mutation testing: mutate stage NN's solution blocks, run its graded tests
+    (`nox -s mutation -- 05`; add --list to see the mutants)."""
+    if not session.posargs:
+        session.error("which stage? e.g. nox -s mutation -- 05")
+    install(session, "mutation")
+    session.run("python", "scripts/mutation.py", *session.posargs)
