@@ -8,7 +8,7 @@ import pytest
 
 import tinytorch as tt
 import tinytorch.nn.functional as F
-from tinytorch_testing import assert_close
+from tinytorch_testing import assert_close, gradcheck
 
 
 @pytest.mark.points(
@@ -76,3 +76,48 @@ def test_binary_cross_entropy_gradient_is_finite_at_zero_and_one():
     assert np.all(np.isfinite(x.grad.data)), f"BCE gradient {x.grad.data} is not finite"
     expected = np.array([0.0, 0.0, -1e12, 1e12, -0.75 / 0.1875])
     assert_close(x.grad, expected, rtol=1e-9)
+
+
+@pytest.mark.points(2, hint="each input's gradient goes to that input: check the index you test")
+def test_binary_cross_entropy_gradient_reaches_a_target_that_alone_requires_grad():
+    """When only the target requires grad, BCE and BCE-with-logits still send it its gradient."""
+    x = np.array([[0.2, 0.7], [0.9, 0.4]])
+    y = np.array([[0.0, 1.0], [0.5, 0.25]])
+    constant = tt.tensor(x)
+    gradcheck(lambda t: F.binary_cross_entropy(constant, t), y)
+    gradcheck(lambda t: F.binary_cross_entropy_with_logits(constant, t), y)
+
+
+@pytest.mark.points(2, hint="a 1-D operand is a row (or column) of EVERY matrix in the batch")
+def test_matmul_gradients_of_a_vector_with_a_batch_of_matrices():
+    """Gradients of vector @ batch-of-matrices and batch-of-matrices @ vector are exact."""
+    rng = np.random.default_rng(5)
+    vector, batch = rng.standard_normal(3), rng.standard_normal((2, 3, 3))
+    gradcheck(lambda v, m: v @ m, vector, batch)
+    gradcheck(lambda m, v: m @ v, batch, vector)
+    gradcheck(lambda v, m: v @ m, rng.standard_normal(3), rng.standard_normal((2, 2, 3, 4)))
+
+
+@pytest.mark.points(1, hint="guard the divisions and sums against tensors with no elements")
+def test_empty_tensors_get_zero_gradients_of_their_shape():
+    """Tensors with no elements backpropagate: a mean over an axis of length 3 in a (0, 3)
+    tensor, and a (1,) tensor broadcast against a (0,) one, get gradients of their shape."""
+    x = tt.zeros((0, 3), requires_grad=True)
+    x.mean(1).sum().backward()
+    assert x.grad.shape == (0, 3)
+    a = tt.ones((1,), requires_grad=True)
+    b = tt.zeros((0,), requires_grad=True)
+    (a * b).sum().backward()
+    assert_close(a.grad, np.zeros(1, np.float32))
+    assert b.grad.shape == (0,)
+
+
+@pytest.mark.points(1, hint="only a NON-leaf refuses requires_grad_(False)")
+def test_requires_grad_can_be_switched_off_on_a_leaf_only():
+    """requires_grad_(False) works on a leaf (it stops recording) and is refused on a non-leaf."""
+    a = tt.tensor([1.0, 2.0], requires_grad=True)
+    b = a * 2
+    assert a.requires_grad_(False) is a and not a.requires_grad
+    assert not (a * 2).requires_grad
+    with pytest.raises(RuntimeError, match="leaf"):
+        b.requires_grad_(False)
