@@ -25,6 +25,7 @@ import pytest
 from hypothesis import settings
 from hypothesis.errors import InvalidArgument
 
+from tinytorch_testing.budget import Budget
 from tinytorch_testing.profiles import load_default_profile
 
 load_default_profile()  # before Hypothesis reads --hypothesis-profile, which overrides it
@@ -50,8 +51,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "milestone: a historical milestone run (graded in its own stage only)"
     )
+    config.addinivalue_line(
+        "markers",
+        "time_limit(seconds, means=None): CPU seconds this graded test may use, and what "
+        "running out of them most likely means (see tinytorch_testing.budget)",
+    )
     config.stash[_GRADED_STAGE] = _find_graded_stage(config)
     config.pluginmanager.register(_Recorder(config), "tinytorch-recorder")
+    config.pluginmanager.register(Budget(), "tinytorch-budget")
 
 
 def _find_graded_stage(config: pytest.Config) -> int | None:
