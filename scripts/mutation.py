@@ -332,7 +332,23 @@ def apply_in_process(mutant: Mutant) -> None:
     function = _live_function(module, parts, mutant.target_line)
     if code is None or function is None:
         raise LookupError(f"cannot find {mutant.target} (line {mutant.target_line})")
-    function.__code__ = code
+    if code.co_freevars == function.__code__.co_freevars:
+        function.__code__ = code
+        return
+    # The mutant uses other closure variables (e.g. it dropped the only super() call, and
+    # with it the __class__ cell): put a new function with matching cells in its place.
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    closure = tuple(cells.get(name, types.CellType()) for name in code.co_freevars)
+    replacement = types.FunctionType(
+        code, function.__globals__, function.__name__, function.__defaults__, closure
+    )
+    replacement.__kwdefaults__ = function.__kwdefaults__
+    owner = module
+    for part in parts[:-1]:
+        owner = vars(owner)[part]
+    if vars(owner).get(parts[-1]) is not function:
+        raise LookupError(f"cannot replace the decorated {mutant.target}")
+    setattr(owner, parts[-1], replacement)
 
 
 def _run_items(items, stop_at_first_failure: bool = True) -> tuple[str, dict]:
@@ -538,25 +554,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--milestones", action="store_true", help="also run milestone tests")
     parser.add_argument("--only", default="", help="only mutants whose description has this")
     parser.add_argument("--json", type=Path, help="write the results there")
+    parser.add_argument(
+        "--again",
+        type=Path,
+        metavar="JSON",
+        help="re-run only the mutants that survived in this earlier --json result (the "
+        "others count as killed: tests were only added since)",
+    )
     args = parser.parse_args(argv)
 
     mutants = [m for m in find_mutants(args.stage) if args.only in m.describe()]
+    earlier_kills: list[Mutant] = []
+    if args.again:
+        earlier = json.loads(args.again.read_text(encoding="utf-8"))
+        again = set(earlier["survived"]) | set(earlier.get("errors", []))
+        earlier_kills = [m for m in mutants if m.key not in again]
+        for mutant in earlier_kills:
+            mutant.status = "killed"
+        mutants = [m for m in mutants if m.key in again]
     if args.list:
         for mutant in mutants:
             print(mutant.describe())
         print(f"{len(mutants)} mutants in stage {args.stage:02d}'s solution blocks")
         return 0
-    if not mutants:
+    if not mutants and not earlier_kills:
         print(f"stage {args.stage:02d} has no solution blocks to mutate", file=sys.stderr)
         return 1
     equivalents = load_equivalents(args.stage)
     started = time.monotonic()
-    problem = run_stage(args.stage, mutants, args.workers, args.milestones)
+    problem = run_stage(args.stage, mutants, args.workers, args.milestones) if mutants else ""
     if problem:
         print(
             f"mutation testing of stage {args.stage:02d} could not run: {problem}", file=sys.stderr
         )
         return 2
+    mutants = sorted(earlier_kills + mutants, key=lambda m: (m.rel, m.start, m.key))
     result = summarize(args.stage, mutants, equivalents)
     seconds = time.monotonic() - started
 
