@@ -337,7 +337,7 @@ def apply_in_process(mutant: Mutant) -> None:
         return
     # The mutant uses other closure variables (e.g. it dropped the only super() call, and
     # with it the __class__ cell): put a new function with matching cells in its place.
-    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
+    cells = dict(zip(function.__code__.co_freevars, function.__closure__ or (), strict=True))
     closure = tuple(cells.get(name, types.CellType()) for name in code.co_freevars)
     replacement = types.FunctionType(
         code, function.__globals__, function.__name__, function.__defaults__, closure
