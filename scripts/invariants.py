@@ -40,7 +40,10 @@ def run_pytest(target: Path, extra: list[str]) -> dict:
             sys.executable, "-m", "pytest", str(target), "-q", "--tb=line", "-p", "no:randomly",
             f"--results-json={results}", "--hypothesis-profile=ci", *extra,
         ]  # fmt: skip
-        proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        env = {**os.environ, "TINYTORCH_FULL_RUN": "1"}  # every regression check, every time
+        proc = subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, check=False, env=env
+        )
         if not results.exists():
             raise RuntimeError(
                 f"pytest on {target} wrote no results (exit {proc.returncode}):\n"

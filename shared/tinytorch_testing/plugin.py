@@ -27,6 +27,7 @@ from hypothesis.errors import InvalidArgument
 
 from tinytorch_testing.budget import Budget
 from tinytorch_testing.profiles import load_default_profile
+from tinytorch_testing.regression import RegressionCache
 
 load_default_profile()  # before Hypothesis reads --hypothesis-profile, which overrides it
 
@@ -59,6 +60,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_GRADED_STAGE] = _find_graded_stage(config)
     config.pluginmanager.register(_Recorder(config), "tinytorch-recorder")
     config.pluginmanager.register(Budget(), "tinytorch-budget")
+    if config.stash[_GRADED_STAGE] is not None:
+        cache = RegressionCache(config, config.stash[_GRADED_STAGE], stage_of)
+        config.pluginmanager.register(cache, "tinytorch-regression")
 
 
 def _find_graded_stage(config: pytest.Config) -> int | None:
