@@ -90,3 +90,39 @@ def test_amsgrad_keeps_the_largest_second_moment_when_it_shrinks():
     expected, v_max = amsgrad_reference(np.zeros(2), grads, **options)
     assert_close(p, expected.astype(np.float32), rtol=1e-5, atol=1e-6)
     assert_close(opt.state[p]["max_exp_avg_sq"], v_max.astype(np.float32), rtol=1e-5)
+
+
+@pytest.mark.points(1, hint="weight decay adds weight_decay * p to the gradient, for any value")
+def test_weight_decay_of_one_is_the_gradient_plus_the_parameter():
+    """With weight_decay=1, SGD, Adam and RMSprop take exactly the step they take without
+    decay on the gradient g + p."""
+    g = np.array([0.5, -1.0, 2.0], np.float32)
+    for cls, options in [
+        (optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+        (optim.Adam, {"lr": 0.1}),
+        (optim.RMSprop, {"lr": 0.1}),
+    ]:
+        results = []
+        for decay, grad in ((1.0, g), (0.0, g + np.array([1.0, 2.0, 3.0], np.float32))):
+            p = tt.tensor([1.0, 2.0, 3.0], requires_grad=True)
+            opt = cls([p], weight_decay=decay, **options)
+            p.grad = tt.tensor(grad)
+            opt.step()
+            results.append(p.data.copy())
+        assert_close(results[0], results[1], msg=f"{cls.__name__} with weight_decay=1")
+
+
+@pytest.mark.points(1, hint="keep state['step'] and the centered state['grad_avg'] as PyTorch does")
+def test_rmsprop_state_counts_steps_and_averages_the_gradient():
+    """After k steps RMSprop's state holds step == k, and with centered=True the running
+    average of the gradient, grad_avg = sum over steps of (1 - alpha) alpha**(k - i) g_i."""
+    alpha = 0.9
+    p = tt.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    opt = optim.RMSprop([p], lr=0.01, alpha=alpha, centered=True)
+    grad_avg = np.zeros(3)
+    for c in COEFFICIENTS:
+        p.grad = tt.tensor(c)
+        opt.step()
+        grad_avg = alpha * grad_avg + (1 - alpha) * c
+    assert opt.state[p]["step"] == len(COEFFICIENTS)
+    assert_close(opt.state[p]["grad_avg"], grad_avg.astype(np.float32), rtol=1e-5)
