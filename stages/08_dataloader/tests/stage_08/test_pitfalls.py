@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 import tinytorch as tt
-from tinytorch.data import DataLoader, TensorDataset
+from tinytorch.data import DataLoader, TensorDataset, random_split
 from tinytorch.data import transforms as T
+from tinytorch.datasets.mnist import read_idx
 from tinytorch_testing import assert_close
 
 
@@ -57,3 +58,61 @@ def test_each_epoch_order_is_drawn_when_iter_is_called():
     iterator = iter(unseeded)
     tt.manual_seed(2)
     assert ids_of(iterator) == expected
+
+
+@pytest.mark.points(2, hint="pad_if_needed pads BOTH sides by the whole shortfall, as torchvision")
+def test_random_crop_pads_a_small_image_when_needed():
+    """RandomCrop((5, 4), pad_if_needed=True) on a 3x3 image pads 2 rows and 1 column on each
+    side (torchvision's rule) and cuts a window of that padded image, each of the 3 x 2
+    possible windows for some seed; a crop too big in one dimension alone is a ValueError."""
+    image = np.arange(1, 10, dtype=np.float32).reshape(1, 3, 3)
+    padded = np.pad(image, ((0, 0), (2, 2), (1, 1)))
+    windows = {(i, j): padded[:, i : i + 5, j : j + 4] for i in range(3) for j in range(2)}
+    seen = set()
+    for seed in range(40):
+        out = T.RandomCrop((5, 4), pad_if_needed=True, seed=seed)(image)
+        assert out.shape == (1, 5, 4)
+        matches = [key for key, window in windows.items() if np.array_equal(out, window)]
+        assert matches, f"seed {seed}: the crop is not a window of the padded image"
+        seen.update(matches)
+    assert len(seen) == 6, f"windows reached: {sorted(seen)}"
+    for size in ((4, 2), (2, 4)):
+        with pytest.raises(ValueError, match="larger than"):
+            T.RandomCrop(size)(image)
+    assert T.RandomCrop((2, 2), seed=0)(image).shape == (1, 2, 2)
+
+
+@pytest.mark.points(1, hint="fractions that add up to 1 become counts; any bad length is an error")
+def test_random_split_takes_fractions_and_refuses_any_bad_length():
+    """random_split takes fractions adding up to 1 (turned into counts) and refuses a list
+    with any negative or non-integer count, even when the others are fine."""
+    ids = tt.arange(10)
+    dataset = TensorDataset(ids, ids.float())
+    parts = random_split(dataset, [0.3, 0.7], seed=0)
+    assert [len(part) for part in parts] == [3, 7]
+    for lengths in ([5, -1, 6], [4.5, 5.5], [2, 3.5, 4.5]):
+        with pytest.raises(ValueError, match="lengths"):
+            random_split(dataset, lengths, seed=0)
+    assert sorted(i for part in random_split(dataset, [4, 6], seed=1) for i, _ in part) == list(
+        range(10)
+    )
+
+
+@pytest.mark.points(1, hint="every tensor needs a first (sample) dimension, not just one of them")
+def test_tensor_dataset_refuses_a_scalar_among_its_tensors():
+    """TensorDataset refuses a 0-d tensor even when the other tensors are fine."""
+    with pytest.raises(ValueError):
+        TensorDataset(tt.arange(3), tt.tensor(1.0))
+    assert len(TensorDataset(tt.arange(3), tt.ones(3))) == 3
+
+
+@pytest.mark.points(1, hint="check the length before reading the 4 magic bytes")
+def test_idx_files_too_short_or_without_two_zero_bytes_are_refused():
+    """An IDX file shorter than its 4 magic bytes, or whose second byte is not zero, is a
+    ValueError; a 4-byte header without its sizes is refused as a short header."""
+    for data in (b"", b"\x00\x00\x08", b"\x00\x01\x08\x01" + bytes(8)):
+        with pytest.raises(ValueError, match="two zero bytes"):
+            read_idx(data)
+    with pytest.raises(ValueError, match="IDX header"):
+        read_idx(b"\x00\x00\x08\x01")
+    assert read_idx(b"\x00\x00\x08\x01" + (2).to_bytes(4, "big") + b"\x05\x06").tolist() == [5, 6]
