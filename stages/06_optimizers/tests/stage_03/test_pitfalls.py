@@ -32,7 +32,7 @@ def test_reassigning_an_attribute_to_another_kind_moves_its_registration():
     2, hint="None may replace a registered parameter or module; anything else is a TypeError"
 )
 def test_registered_names_accept_none_and_refuse_other_kinds():
-    """A registered parameter or submodule name takes None (and stays registered as None);
+    """A registered parameter, submodule or buffer name takes None (and stays registered);
     a value of another kind is a TypeError naming what was expected."""
     model = nn.Linear(2, 1)
     with pytest.raises(TypeError, match="Parameter or None expected"):
@@ -47,6 +47,11 @@ def test_registered_names_accept_none_and_refuse_other_kinds():
     outer.extra = None
     assert outer.extra is None
     assert len(list(outer.children())) == 1
+    outer.register_buffer("count", tt.zeros(1))
+    with pytest.raises(TypeError, match="Tensor or None expected"):
+        outer.count = 5
+    outer.count = tt.ones(1)
+    assert "count" in outer.state_dict()
 
 
 @pytest.mark.points(
