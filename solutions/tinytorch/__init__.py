@@ -29,11 +29,55 @@ from tinytorch.dtypes import (
     int64,
     uint8,
 )
+from tinytorch.functions import (
+    abs,
+    add,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    cat,
+    clamp,
+    clip,
+    concat,
+    concatenate,
+    div,
+    eq,
+    exp,
+    flatten,
+    ge,
+    gt,
+    le,
+    log,
+    lt,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mul,
+    ne,
+    neg,
+    numel,
+    permute,
+    pow,
+    reshape,
+    sqrt,
+    squeeze,
+    stack,
+    sub,
+    sum,
+    transpose,
+    unsqueeze,
+    where,
+)
 from tinytorch.random import manual_seed
 from tinytorch.tensor import Tensor
 
 # BEGIN REVEAL stage=02
 from tinytorch import nn
+from tinytorch.functions import log_softmax, relu, sigmoid, softmax, tanh
 
 # END REVEAL
 # BEGIN REVEAL stage=05
@@ -52,6 +96,10 @@ from tinytorch.serialization import load, save
 # END REVEAL
 # BEGIN REVEAL stage=08
 from tinytorch import data, datasets
+
+# END REVEAL
+# BEGIN REVEAL stage=12
+from tinytorch.tensor import tril, triu
 
 # END REVEAL
 

@@ -69,7 +69,11 @@ class Function:
         arrays = tuple([t.data for t in tensors])
         try:
             data = self.forward(*arrays)
-        except ValueError as error:  # NumPy's shape errors, reported as PyTorch's too
+        except ValueError as error:
+            # A forward fails with ValueError only when its inputs' shapes do not fit (NumPy's
+            # broadcasting and reshape errors, matmul's inner sizes): report it as ShapeError,
+            # which is PyTorch's RuntimeError too. Problems of another kind, such as an
+            # integer to a negative power, are checked before the operation runs.
             shapes = " and ".join(str(a.shape) for a in arrays)
             raise ShapeError(f"{type(self).__name__} got shapes {shapes}: {error}") from None
         out = tensor_module.Tensor._wrap(data)

@@ -27,6 +27,10 @@ from tinytorch.ops import shape as shape_ops
 from tinytorch import autograd
 
 # END REVEAL
+# BEGIN REVEAL stage=12
+from tinytorch.ops import masking
+
+# END REVEAL
 
 #: What ``max(dim)`` and ``min(dim)`` return, as in PyTorch.
 ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
@@ -287,18 +291,37 @@ class Tensor:
             return Tensor._wrap(
                 np.asarray(other, dtype=dtypes.scalar_result_type(self.dtype, other))
             )
+        if not isinstance(other, (list, tuple, np.ndarray, np.generic)):
+            raise TypeError(
+                f"expected a Tensor, a number, a list or a NumPy array as the other operand, "
+                f"got {type(other).__name__}"
+            )
         return Tensor(other)
 
     def _binary(
         self, op, other, reflected: builtins.bool = False, floating: builtins.bool = False
     ) -> Tensor:
         """Run the binary ``op`` on both operands cast to their common dtype (a float dtype
-        when ``floating``: true division of integers gives float32, as in PyTorch)."""
+        when ``floating``: true division of integers gives float32, as in PyTorch).
+
+        Operands Python cannot turn into a tensor (None, a string, a dict) give
+        ``NotImplemented``, so ``x + None`` raises Python's own TypeError, "unsupported
+        operand type(s) for +: 'Tensor' and 'NoneType'", as in PyTorch. An integer power
+        with a negative exponent is refused here, before ``Pow`` runs: its forward may only
+        fail for shapes (see ``Function.__call__``).
+        """
+        if not isinstance(other, _OPERAND_TYPES):
+            return NotImplemented
         other = self._operand(other)
         a, b = (other, self) if reflected else (self, other)
         target = dtypes.promote_operands(a.dtype, a.ndim, b.dtype, b.ndim)
         if floating and target.kind != "f":
             target = dtypes.default_float
+        if op is arithmetic.Pow and target.kind in "iu" and np.any(b.data < 0):
+            raise ValueError(
+                "integers cannot be raised to negative integer powers (the result is a "
+                f"fraction, which {target} cannot hold); use a float tensor, e.g. x.float() ** -1"
+            )
         return op.apply(_cast(a, target), _cast(b, target))
 
     def __add__(self, other) -> Tensor:
@@ -339,9 +362,11 @@ class Tensor:
         return arithmetic.Neg.apply(self)
 
     def __matmul__(self, other) -> Tensor:
-        return self.matmul(other)
+        return self.matmul(other) if isinstance(other, _OPERAND_TYPES) else NotImplemented
 
     def __rmatmul__(self, other) -> Tensor:
+        if not isinstance(other, _OPERAND_TYPES):
+            return NotImplemented
         return self._operand(other).matmul(self)
 
     def matmul(self, other) -> Tensor:
@@ -456,6 +481,21 @@ class Tensor:
 
     clamp = clip
 
+    def maximum(self, other) -> Tensor:
+        """The larger of each pair of elements (broadcasting); ties share the gradient."""
+        return self._binary(elementwise.Maximum, other)
+
+    def minimum(self, other) -> Tensor:
+        """The smaller of each pair of elements (broadcasting); ties share the gradient."""
+        return self._binary(elementwise.Minimum, other)
+
+    def where(self, condition, other) -> Tensor:
+        """``self`` where ``condition`` holds, else ``other``: ``tinytorch.where(condition,
+        self, other)``."""
+        from tinytorch.functions import where
+
+        return where(condition, self, other)
+
     # ------------------------------------------------------------------ reductions
 
     def sum(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None) -> Tensor:
@@ -481,12 +521,17 @@ class Tensor:
     def max(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
         """The largest element, or with ``dim`` a ``(values, indices)`` pair, as in PyTorch.
 
+        Without a dim, ``keepdim=True`` keeps every dimension as size 1, as ``sum`` does;
+        with a tensor instead of a dim, ``x.max(y)`` is the elementwise ``x.maximum(y)``.
+
         With ``dim`` the values are the elements at ``indices`` (the first maximum of each
         slice), so the gradient goes to exactly those elements; ``amax`` and ``max()``
         without a dim share it equally among tied maxima instead.
         """
+        if isinstance(dim, Tensor):  # x.max(y): the elementwise maximum, as in PyTorch
+            return self.maximum(dim)
         if dim is None and axis is None:
-            return self.amax()
+            return self.amax(keepdim=keepdim, keepdims=keepdims)
         return _values_and_indices(self, Tensor.argmax, dim, keepdim, axis, keepdims)
 
     def min(self, dim=None, keepdim: builtins.bool = False, *, axis=None, keepdims=None):
@@ -494,8 +539,10 @@ class Tensor:
 
         As for :meth:`max`, the gradient of the values goes to the returned indices only.
         """
+        if isinstance(dim, Tensor):  # x.min(y): the elementwise minimum, as in PyTorch
+            return self.minimum(dim)
         if dim is None and axis is None:
-            return self.amin()
+            return self.amin(keepdim=keepdim, keepdims=keepdims)
         return _values_and_indices(self, Tensor.argmin, dim, keepdim, axis, keepdims)
 
     def argmax(
@@ -641,6 +688,8 @@ class Tensor:
             )
         # END REVEAL
         result = op(self, other)
+        if result is NotImplemented:  # x += None: Python then says x + None is unsupported
+            return NotImplemented
         if result.shape != self.shape:
             raise ShapeError(
                 f"x {symbol} y in place: the result has shape {result.shape} but x has shape "
@@ -703,7 +752,8 @@ class Tensor:
         #   grad; without a gradient, backward only works on a scalar (say so, name the shape,
         #   suggest .sum() or gradient=); a gradient of another shape (name the gradient's
         #   shape, then the tensor's). Start from ones for a one-element tensor; cast a given
-        #   gradient to self.dtype.
+        #   gradient to self.dtype. Turn a gradient that is not a Tensor into one with
+        #   _as_gradient(gradient), which explains a ragged list or a string clearly.
         if not self.requires_grad:
             raise RuntimeError(
                 "backward() on a tensor that does not require grad: no input of the "
@@ -718,7 +768,7 @@ class Tensor:
                 )
             grad = np.ones_like(self.data)
         else:
-            grad = np.asarray(gradient.data if isinstance(gradient, Tensor) else gradient)
+            grad = _as_gradient(gradient).data
             if grad.shape != self.shape:
                 raise RuntimeError(
                     f"backward(): gradient has shape {grad.shape} but the tensor has shape "
@@ -762,9 +812,81 @@ class Tensor:
         return self
 
     # END REVEAL
+    # BEGIN REVEAL stage=12
+    # ------------------------------------------------------------------ masking
+
+    def masked_fill(self, mask, value) -> Tensor:
+        """This tensor with ``value`` wherever the boolean ``mask`` is True, as in PyTorch.
+
+        ``mask`` broadcasts to this tensor's shape (a (T, T) mask fills every (B, H, T, T)
+        slice). The filled elements get no gradient; the others pass theirs straight through.
+        """
+        mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if mask.dtype != np.bool_:
+            raise DTypeError(f"masked_fill needs a bool mask, got dtype {mask.dtype}")
+        try:
+            fits = np.broadcast_shapes(self.shape, mask.shape) == self.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ShapeError(
+                f"masked_fill: a mask of shape {mask.shape} does not broadcast to the "
+                f"tensor's shape {self.shape}"
+            )
+        if isinstance(value, Tensor):
+            value = value.item()
+        return masking.MaskedFill.apply(self, mask=mask, value=value)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        """The lower triangle of the last two dimensions (on and below ``diagonal``), the rest
+        zero, as ``torch.tril``."""
+        return self.masked_fill(~masking.triangle(*_matrix_sides(self, "tril"), diagonal), 0)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        """The upper triangle of the last two dimensions (on and above ``diagonal``), the rest
+        zero, as ``torch.triu``."""
+        sides = _matrix_sides(self, "triu")
+        return self.masked_fill(~masking.triangle(*sides, diagonal, upper=True), 0)
+
+    # END REVEAL
+
+
+# BEGIN REVEAL stage=12
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """``input.tril(diagonal)``: the lower triangle of the last two dimensions."""
+    return input.tril(diagonal)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """``input.triu(diagonal)``: the upper triangle of the last two dimensions."""
+    return input.triu(diagonal)
+
+
+def _matrix_sides(t: Tensor, name: str) -> tuple[int, int]:
+    """The (rows, cols) of the last two dimensions, or a ShapeError for fewer than 2."""
+    if t.ndim < 2:
+        raise ShapeError(f"{name} needs a tensor of at least 2 dimensions, got shape {t.shape}")
+    return t.shape[-2], t.shape[-1]
+
+
+# END REVEAL
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+#: What a binary operator accepts on its other side; anything else gives NotImplemented.
+_OPERAND_TYPES = (
+    Tensor,
+    builtins.bool,
+    int,
+    builtins.float,
+    np.number,
+    np.bool_,
+    list,
+    tuple,
+    np.ndarray,
+)
 
 
 def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
@@ -774,6 +896,23 @@ def _cast(t: Tensor, dtype: np.dtype) -> Tensor:
 def _to_float(t: Tensor) -> Tensor:
     """Integer and bool tensors become float32 before float-valued operations, as in PyTorch."""
     return t if t.dtype.kind == "f" else elementwise.Cast.apply(t, dtype=dtypes.default_float)
+
+
+def _as_gradient(gradient) -> Tensor:
+    """``backward``'s ``gradient`` argument as a Tensor of numbers, or an error saying why not.
+
+    A ragged nested list or a string would otherwise surface as NumPy's messages about
+    "inhomogeneous shapes" or converting strings to floats.
+    """
+    if isinstance(gradient, Tensor):
+        return gradient
+    try:
+        return Tensor(gradient)
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            f"backward(): gradient must be a tensor of numbers with the output's shape, got "
+            f"{type(gradient).__name__} {gradient!r:.60}: {error}"
+        ) from None
 
 
 def _normalize_dim(dim: int, ndim: int) -> int:
@@ -840,11 +979,6 @@ def _values_and_indices(t: Tensor, arg_reduce, dim, keepdim, axis, keepdims) -> 
     The values are gathered by advanced indexing (``t[grid]``), so their gradient flows back
     to the chosen elements only, as PyTorch's does.
     """
-    if isinstance(dim, Tensor):
-        raise TypeError(
-            "max/min take a dim (an int), got a Tensor; tinytorch has no elementwise "
-            "max(a, b): use a.clip(min=b) for the maximum of two tensors"
-        )
     if isinstance(dim, (tuple, list)) or isinstance(axis, (tuple, list)):
         raise TypeError(f"max/min take a single dim, got {dim}; use amax/amin for several")
     dim, keepdim = _reduction_args(t, dim, keepdim, axis, keepdims)

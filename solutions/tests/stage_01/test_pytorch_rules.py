@@ -133,3 +133,25 @@ def test_masks_combine_with_logical_operators(a, b):
     assert list(range(b.size + 1))[position] == int(np.sum(b > 0))
     with pytest.raises(TypeError, match="bool or integer"):
         x & (x > 0)
+
+
+@pytest.mark.points(1, hint="only shape problems are ShapeErrors; x + None is Python's TypeError")
+def test_errors_say_what_is_wrong_not_just_shapes():
+    """An integer tensor to a negative integer power is a ValueError about integer powers (not
+    a ShapeError about shapes); x + None and friends raise Python's own "unsupported operand"
+    TypeError, naming the type, as in PyTorch; x += None too."""
+    assert_close(tt.tensor([2]) ** 2, np.array([4]))
+    assert_close(tt.tensor([2.0]) ** -1, np.array([0.5], np.float32))
+    for power in (lambda: tt.tensor([2]) ** -1, lambda: 2 ** tt.tensor([1, -1])):
+        with pytest.raises(ValueError, match="negative integer power") as error:
+            power()
+        assert not isinstance(error.value, ShapeError)
+    with pytest.raises(TypeError, match=r"unsupported operand.*\+.*NoneType"):
+        tt.tensor([1.0]) + None
+    with pytest.raises(TypeError, match=r"unsupported operand.*-.*NoneType"):
+        None - tt.tensor([1.0])
+    with pytest.raises(TypeError, match="NoneType"):
+        tt.tensor([1.0]) @ None
+    x = tt.tensor([1.0])
+    with pytest.raises(TypeError, match="NoneType"):
+        x += None

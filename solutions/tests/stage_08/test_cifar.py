@@ -7,8 +7,13 @@ Each batch is a pickled dict with ``b"data"`` (N, 3072) uint8 and ``b"labels"``,
 
 import hashlib
 import io
+import json
 import pickle
+import struct
+import subprocess
+import sys
 import tarfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -37,7 +42,7 @@ def layout_reference(rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def write_cifar(root, per_batch=2, seed=0):
+def write_cifar(root, per_batch=2, seed=0, protocol=None):
     """Write cifar-10-batches-py/ under root; return ({name: (rows, labels)}, checksums)."""
     rng = np.random.default_rng(seed)
     folder = root / "cifar-10-batches-py"
@@ -49,10 +54,11 @@ def write_cifar(root, per_batch=2, seed=0):
         batches[name] = (rows, labels)
         entry = {b"batch_label": name.encode(), b"labels": labels, b"data": rows}
         entry[b"filenames"] = [f"img{i}.png".encode() for i in range(per_batch)]
-        data = pickle.dumps(entry)
+        data = pickle.dumps(entry, protocol=protocol)
         (folder / name).write_bytes(data)
         checksums[name] = md5(data)
-    meta = pickle.dumps({b"label_names": [c.encode() for c in CLASSES], b"num_vis": 3072})
+    meta = {b"label_names": [c.encode() for c in CLASSES], b"num_vis": 3072}
+    meta = pickle.dumps(meta, protocol=protocol)
     (folder / "batches.meta").write_bytes(meta)
     checksums["batches.meta"] = md5(meta)
     return batches, checksums
@@ -182,3 +188,122 @@ def test_cifar_download_verifies_and_extracts_safely(tmp_path, monkeypatch):
     assert dataset[0][0].shape == (3, 32, 32)
     assert not (tmp_path / "data" / "escaped.txt").exists()
     assert not (root / "escaped.txt").exists()
+
+
+# ---------------------------------------------------------------------- pickles by hand
+# Opcodes of pickle protocol 2 (see the standard library's pickletools), to write the
+# batches Python 2 wrote and the crafted ones no pickler would write.
+
+
+def _text(value: str) -> bytes:
+    """BINUNICODE: a str."""
+    data = value.encode()
+    return b"X" + struct.pack("<I", len(data)) + data
+
+
+def _py2_str(data: bytes) -> bytes:
+    """BINSTRING: Python 2's str (a byte string)."""
+    return b"T" + struct.pack("<I", len(data)) + data
+
+
+def _dtype(name: str, state: bytes) -> bytes:
+    """numpy.dtype(name, False, True), then BUILD with the tuple whose items are `state`."""
+    return b"cnumpy\ndtype\n" + _text(name) + b"\x89\x88\x87R(" + state + b"tb"
+
+
+PLAIN_STATE = b"K\x03" + _text("|") + b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00"
+
+
+def _array(shape: tuple, dtype: bytes, raw: bytes) -> bytes:
+    """numpy's _reconstruct(ndarray, (0,), b'b'), then BUILD (1, shape, dtype, False, raw)."""
+    sizes = b"(" + b"".join(b"J" + struct.pack("<i", n) for n in shape) + b"t"
+    return (
+        b"cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85U\x01b\x87R"
+        + b"(K\x01"
+        + sizes
+        + dtype
+        + b"\x89"
+        + _py2_str(raw)
+        + b"tb"
+    )
+
+
+def _batch(data: bytes, labels: list) -> bytes:
+    """A protocol-2 dict {'data': <data>, 'labels': labels}, keys as Python 2's str."""
+    items = b"".join(b"J" + struct.pack("<i", y) + b"a" for y in labels)
+    return (
+        b"\x80\x02}" + _py2_str(b"data") + data + b"s" + _py2_str(b"labels") + b"]" + items + b"s."
+    )
+
+
+def _structured_state(offset: int) -> bytes:
+    """A dtype state naming one float64 field 'x' at `offset` bytes into an 8-byte record."""
+    f8 = _dtype("f8", b"K\x03" + _text("<") + b"NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00")
+    fields = b"}" + _text("x") + b"(" + f8 + b"J" + struct.pack("<i", offset) + b"ts"
+    return b"K\x03" + _text("|") + b"N(" + _text("x") + b"t" + fields + b"K\x08K\x01K\x00"
+
+
+#: Loads crafted batches in a fresh Python, so that a crash fails this test, not the run.
+CRAFTED_LOADER = """
+import json, pickle, sys
+sys.path.insert(0, sys.argv[1])
+from tinytorch.datasets import CIFAR10, DatasetFileError
+from tinytorch.datasets.batch_pickle import unpickle_batch
+for root, checksums in json.loads(sys.argv[2]):
+    try:
+        CIFAR10(root, train=False, checksums=checksums)
+    except DatasetFileError as error:
+        print("CIFAR10 refused:", error)
+    try:
+        unpickle_batch(open(root + "/cifar-10-batches-py/test_batch", "rb").read())
+    except pickle.UnpicklingError as error:
+        print("unpickle_batch refused:", error)
+"""
+
+
+@pytest.mark.points(2, hint="the given unpickler builds arrays only from plain number dtypes")
+def test_a_crafted_dtype_is_refused_without_crashing(tmp_path):
+    """A batch whose array has a structured dtype built by pickle (numpy.dtype + BUILD, with
+    a field far outside its record; from a 'V8' or an 'f8' dtype) is refused with a clear
+    error naming the dtype, by CIFAR10 with a matching checksum and by unpickle_batch, in a
+    fresh Python that must not crash (reading that field reads memory not the array's)."""
+    cases = []
+    for name in ("V8", "f8"):
+        root = tmp_path / name
+        _, checksums = write_cifar(root)
+        assert len(CIFAR10(root, train=False, checksums=checksums)) == 2
+        evil = _batch(_array((1,), _dtype(name, _structured_state(2**30)), bytes(8)), [0])
+        (root / "cifar-10-batches-py" / "test_batch").write_bytes(evil)
+        cases.append((str(root), {**checksums, "test_batch": md5(evil)}))
+    package_root = Path(tt.__file__).resolve().parents[1]
+    run = subprocess.run(
+        [sys.executable, "-c", CRAFTED_LOADER, str(package_root), json.dumps(cases)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, f"the loader died (exit {run.returncode}): {run.stderr[-500:]}"
+    lines = run.stdout.splitlines()
+    assert len(lines) == 4, run.stdout
+    for line, reader in zip(lines, ["CIFAR10", "unpickle_batch"] * 2, strict=True):
+        assert line.startswith(f"{reader} refused:") and "refused dtype" in line
+    assert "test_batch cannot be loaded" in lines[0]
+
+
+@pytest.mark.points(1, hint="Python 3 pickles bytes under protocol 2 as _codecs.encode")
+@pytest.mark.parametrize("protocol", [2, 5])
+def test_batches_pickled_by_python_3_and_python_2_load(tmp_path, protocol):
+    """Batches pickled by Python 3 with protocol 2 (bytes as _codecs.encode(text, 'latin1'))
+    or 5 (arrays as _frombuffer), and a batch as Python 2 wrote the official files (str
+    payloads), all load with the right pixels and labels."""
+    batches, checksums = write_cifar(tmp_path, protocol=protocol)
+    test = CIFAR10(tmp_path, train=False, checksums=checksums)
+    rows, labels = batches["test_batch"]
+    np.testing.assert_array_equal(test.data, layout_reference(rows))
+    assert test.targets == labels and test.classes == CLASSES
+    old = _batch(_array(rows.shape, _dtype("u1", PLAIN_STATE), rows.tobytes()), labels)
+    (tmp_path / "cifar-10-batches-py" / "test_batch").write_bytes(old)
+    test = CIFAR10(tmp_path, train=False, checksums={**checksums, "test_batch": md5(old)})
+    np.testing.assert_array_equal(test.data, layout_reference(rows))
+    assert test.targets == labels
+    assert test.data.flags.writeable

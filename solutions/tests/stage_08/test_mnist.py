@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import io
 import struct
+import tracemalloc
 from urllib.error import URLError
 
 import numpy as np
@@ -227,3 +228,41 @@ def test_mnist_download_is_checksum_verified(tmp_path, monkeypatch):
     monkeypatch.setattr(dataset_utils, "urlopen", FakeServer(offline=True))
     with pytest.raises(DownloadError, match=r"(?s)offline.*put it at .*MNIST/raw/train-images"):
         MNIST(tmp_path / "offline", download=True, checksums=checksums)
+
+
+def _gzip_stream(header: bytes, zeros: int) -> bytes:
+    """gzip of `header` followed by `zeros` zero bytes, compressed chunk by chunk (the test
+    never holds the inflated bytes)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1, mtime=0) as stream:
+        stream.write(header)
+        for _ in range(zeros // 2**20):
+            stream.write(bytes(2**20))
+    return out.getvalue()
+
+
+@pytest.mark.points(1, hint="the given reader inflates no more than the IDX header declares")
+def test_mnist_never_inflates_beyond_what_the_header_declares(tmp_path):
+    """A small .gz whose stream inflates to 32 MB behind a header declaring 6 images, and
+    one whose header declares a million 1000x1000 images, are refused with the file named,
+    never inflated: peak memory stays under 4 MB."""
+    _, checksums = write_mnist(tmp_path)
+    assert len(MNIST(tmp_path, train=True, checksums=checksums)) == 6
+    images = tmp_path / "MNIST" / "raw" / NAMES[True, "images"]
+    header = struct.pack(">BBBB3I", 0, 0, 0x08, 3, 6, 28, 28)
+    huge = struct.pack(">BBBB3I", 0, 0, 0x08, 3, 10**6, 1000, 1000)
+    cases = [
+        (_gzip_stream(header, 32 * 2**20), "more than the 4720 bytes its IDX header declares"),
+        (_gzip_stream(huge, 2**20), r"declares shape \(1000000, 1000, 1000\).*more than"),
+    ]
+    for data, reason in cases:
+        assert len(data) < 2**20
+        images.write_bytes(data)
+        tracemalloc.start()
+        try:
+            with pytest.raises(DatasetFileError, match=r"train-images-idx3-ubyte\.gz: .*" + reason):
+                MNIST(tmp_path, train=True, checksums={**checksums, images.name: md5(data)})
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 4 * 2**20, f"reading the file allocated {peak} bytes"

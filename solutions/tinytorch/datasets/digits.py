@@ -55,7 +55,9 @@ def load_digits(
 
     Raises:
         FileNotFoundError: the file is missing.
-        DatasetFileError: its checksum does not match, or it lacks an expected array.
+        DatasetFileError: its checksum does not match, it lacks an expected array, or an
+            array has the wrong shape, dtype or range (checked even when the checksum
+            matches: a caller may pass the SHA-256 of a file of their own).
     """
     path = Path(path)
     if not path.is_file():
@@ -71,7 +73,31 @@ def load_digits(
         missing = [name for name in _ARRAYS if name not in archive.files]
         if missing:
             raise DatasetFileError(f"{path} lacks the arrays {missing}. {_REBUILD}")
-        return {name: archive[name] for name in _ARRAYS}
+        arrays = {name: archive[name] for name in _ARRAYS}
+    for split in ("train", "test"):
+        _check_split(path, split, arrays[f"{split}_images"], arrays[f"{split}_labels"])
+    return arrays
+
+
+def _check_split(path: Path, split: str, images: np.ndarray, labels: np.ndarray) -> None:
+    """Raise DatasetFileError unless ``images`` are uint8 (N, 8, 8) in 0..16 and ``labels``
+    N integers in 0..9."""
+    problem = None
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8):
+        problem = (
+            f"{split}_images must be uint8 of shape (N, 8, 8), got {images.dtype} {images.shape}"
+        )
+    elif images.size and images.max() > MAX_PIXEL:
+        problem = f"{split}_images must be in 0..{MAX_PIXEL}, found {images.max()}"
+    elif labels.dtype.kind not in "iu" or labels.shape != (len(images),):
+        problem = (
+            f"{split}_labels must be {len(images)} integers (one per image), got {labels.dtype} "
+            f"of shape {labels.shape}"
+        )
+    elif labels.size and (labels.min() < 0 or labels.max() > 9):
+        problem = f"{split}_labels must be in 0..9, found {labels.min()}..{labels.max()}"
+    if problem:
+        raise DatasetFileError(f"{path} is not a digits file: {problem}. {_REBUILD}")
 
 
 class Digits(Dataset):

@@ -27,3 +27,12 @@ from tinytorch.nn.conv import Conv2d
 from tinytorch.nn.pooling import AvgPool2d, MaxPool2d
 
 # END REVEAL
+# BEGIN REVEAL stage=11
+from tinytorch.nn.embedding import Embedding
+from tinytorch.nn.positional import LearnedPositionalEmbedding, SinusoidalPositionalEncoding
+
+# END REVEAL
+# BEGIN REVEAL stage=12
+from tinytorch.nn.multihead_attention import MultiheadAttention
+
+# END REVEAL

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import warnings
 
+from tinytorch import dtypes
+from tinytorch.errors import DTypeError
 from tinytorch.ops import activation
 from tinytorch.tensor import Tensor, _normalize_dim, _to_float
 
@@ -32,11 +34,29 @@ from tinytorch.nn.conv import conv2d
 from tinytorch.nn.pooling import avg_pool2d, max_pool2d
 
 # END REVEAL
+# BEGIN REVEAL stage=11
+from tinytorch.nn.embedding import embedding, one_hot
+from tinytorch.nn.positional import sinusoidal_position_encoding
+
+# END REVEAL
+# BEGIN REVEAL stage=12
+from tinytorch.nn.attention import scaled_dot_product_attention
+
+# END REVEAL
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0) elementwise. ``inplace`` is accepted for PyTorch compatibility; a new tensor
-    is always returned."""
+    is always returned.
+
+    Integer tensors stay integer; bool tensors are refused, as in PyTorch: NumPy would
+    silently turn ``max(True, 0)`` into an int64 1, a different dtype than the input.
+    """
+    if input.dtype == dtypes.bool:
+        raise DTypeError(
+            "relu does not accept bool tensors (as in PyTorch); convert the mask first, "
+            "e.g. relu(x.float())"
+        )
     return activation.ReLU.apply(input)
 
 

@@ -1,14 +1,15 @@
-"""Elementwise functions: exp, log, sqrt, abs, clip, and dtype casts.
+"""Elementwise functions: exp, log, sqrt, abs, clip, maximum, minimum, where, and dtype casts.
 
-Each output element depends on one input element only, so each derivative is elementwise too:
-the backward pass multiplies the incoming gradient by f'(x), no sums needed.
+Each output element depends on one element of each input only, so each derivative is
+elementwise too: the backward pass multiplies the incoming gradient by f'(x), no sums needed
+(except to undo broadcasting, for the functions of two tensors).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from tinytorch.function import Function
+from tinytorch.function import Function, unbroadcast
 
 
 class Exp(Function):
@@ -99,6 +100,70 @@ class Clip(Function):
         if self.high is not None:
             inside &= x <= self.high
         return (grad * inside,)
+        # END SOLUTION
+
+
+class Maximum(Function):
+    """The larger of a and b, elementwise (``torch.maximum``)."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: return the elementwise maximum of a and b (they broadcast).
+        return np.maximum(a, b)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: the gradient goes to the larger input; where a == b each gets half (PyTorch).
+        a, b = self.inputs
+        return _pick(grad, a > b, a == b, a.shape), _pick(grad, b > a, a == b, b.shape)
+        # END SOLUTION
+
+
+class Minimum(Function):
+    """The smaller of a and b, elementwise (``torch.minimum``)."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: return the elementwise minimum of a and b (they broadcast).
+        return np.minimum(a, b)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: the gradient goes to the smaller input; where a == b each gets half (PyTorch).
+        a, b = self.inputs
+        return _pick(grad, a < b, a == b, a.shape), _pick(grad, b < a, a == b, b.shape)
+        # END SOLUTION
+
+
+def _pick(grad: np.ndarray, chosen: np.ndarray, tied: np.ndarray, shape) -> np.ndarray:
+    """The share of ``grad`` of an input of ``shape`` that was ``chosen`` (all of it) or
+    ``tied`` (half of it), with broadcasting undone."""
+    share = chosen + 0.5 * tied  # 1, 1/2 or 0 (a Python float keeps float32 as float32)
+    return unbroadcast(grad * share.astype(grad.dtype, copy=False), shape)
+
+
+class Where(Function):
+    """``x`` where ``condition`` holds, else ``y`` (``torch.where``), all three broadcasting."""
+
+    def __init__(self, condition: np.ndarray) -> None:
+        self.condition = condition
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: pick from x where self.condition is True, from y elsewhere.
+        return np.where(self.condition, x, y)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: x gets grad where the condition holds, y gets it elsewhere (0 otherwise).
+        x, y = self.inputs
+        zero = np.zeros((), dtype=grad.dtype)
+        grad_x = unbroadcast(np.where(self.condition, grad, zero), x.shape)
+        grad_y = unbroadcast(np.where(self.condition, zero, grad), y.shape)
+        return grad_x, grad_y
         # END SOLUTION
 
 

@@ -1,4 +1,4 @@
-"""Shape operations: reshape, permute (transpose) and indexing.
+"""Shape operations: reshape, permute (transpose), indexing, and joining tensors (cat, stack).
 
 None of these compute anything: they rearrange elements. So their backward passes rearrange the
 gradient the opposite way: reshape back, permute back, scatter back into the indexed places.
@@ -85,4 +85,48 @@ class GetItem(Function):
         else:
             np.add.at(full, self.index, grad)
         return (full,)
+        # END SOLUTION
+
+
+class Cat(Function):
+    """Join tensors end to end along an existing dimension ``dim`` (``torch.cat``)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: join the arrays along self.dim.
+        # HINT: np.concatenate takes a sequence of arrays and an axis.
+        return np.concatenate(xs, axis=self.dim)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: cut grad back into pieces as long as each input along self.dim.
+        # HINT: np.split(grad, cut_points, axis) with the running totals of the sizes as the
+        #   cut points (np.cumsum of the sizes, without the last one).
+        sizes = [x.shape[self.dim] for x in self.inputs]
+        return tuple(np.split(grad, np.cumsum(sizes)[:-1], axis=self.dim))
+        # END SOLUTION
+
+
+class Stack(Function):
+    """Join equally shaped tensors along a new dimension ``dim`` (``torch.stack``)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        # BEGIN SOLUTION
+        # TODO: stack the arrays along a new axis self.dim.
+        return np.stack(xs, axis=self.dim)
+        # END SOLUTION
+
+    def backward(self, grad: np.ndarray):
+        # BEGIN SOLUTION stage=05
+        # TODO: input i gets the slice i of grad along self.dim.
+        # HINT: np.moveaxis(grad, self.dim, 0) puts that axis first; iterating over it then
+        #   yields one slice per input.
+        return tuple(np.moveaxis(grad, self.dim, 0))
         # END SOLUTION

@@ -29,10 +29,54 @@ from tinytorch.dtypes import (
     int64,
     uint8,
 )
+from tinytorch.functions import (
+    abs,
+    add,
+    amax,
+    amin,
+    argmax,
+    argmin,
+    cat,
+    clamp,
+    clip,
+    concat,
+    concatenate,
+    div,
+    eq,
+    exp,
+    flatten,
+    ge,
+    gt,
+    le,
+    log,
+    lt,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mul,
+    ne,
+    neg,
+    numel,
+    permute,
+    pow,
+    reshape,
+    sqrt,
+    squeeze,
+    stack,
+    sub,
+    sum,
+    transpose,
+    unsqueeze,
+    where,
+)
 from tinytorch.random import manual_seed
 from tinytorch.tensor import Tensor
 
 from tinytorch import nn
+from tinytorch.functions import log_softmax, relu, sigmoid, softmax, tanh
 
 from tinytorch.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
@@ -43,6 +87,5 @@ from tinytorch.random import get_rng_state, set_rng_state
 from tinytorch.serialization import load, save
 
 from tinytorch import data, datasets
-
 
 __version__ = "0.1.0"

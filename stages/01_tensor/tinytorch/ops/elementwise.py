@@ -1,14 +1,15 @@
-"""Elementwise functions: exp, log, sqrt, abs, clip, and dtype casts.
+"""Elementwise functions: exp, log, sqrt, abs, clip, maximum, minimum, where, and dtype casts.
 
-Each output element depends on one input element only, so each derivative is elementwise too:
-the backward pass multiplies the incoming gradient by f'(x), no sums needed.
+Each output element depends on one element of each input only, so each derivative is
+elementwise too: the backward pass multiplies the incoming gradient by f'(x), no sums needed
+(except to undo broadcasting, for the functions of two tensors).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from tinytorch.function import Function
+from tinytorch.function import Function, unbroadcast
 
 
 class Exp(Function):
@@ -69,6 +70,55 @@ class Clip(Function):
 
     def backward(self, grad: np.ndarray):
         raise NotImplementedError("Clip.backward arrives in stage 05 (Autograd)")
+
+
+class Maximum(Function):
+    """The larger of a and b, elementwise (``torch.maximum``)."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # TODO: return the elementwise maximum of a and b (they broadcast).
+        raise NotImplementedError(
+            "stage 01: Maximum.forward: return the elementwise maximum of a and b (they broadcast)."
+        )
+
+    def backward(self, grad: np.ndarray):
+        raise NotImplementedError("Maximum.backward arrives in stage 05 (Autograd)")
+
+
+class Minimum(Function):
+    """The smaller of a and b, elementwise (``torch.minimum``)."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        # TODO: return the elementwise minimum of a and b (they broadcast).
+        raise NotImplementedError(
+            "stage 01: Minimum.forward: return the elementwise minimum of a and b (they broadcast)."
+        )
+
+    def backward(self, grad: np.ndarray):
+        raise NotImplementedError("Minimum.backward arrives in stage 05 (Autograd)")
+
+
+def _pick(grad: np.ndarray, chosen: np.ndarray, tied: np.ndarray, shape) -> np.ndarray:
+    """The share of ``grad`` of an input of ``shape`` that was ``chosen`` (all of it) or
+    ``tied`` (half of it), with broadcasting undone."""
+    share = chosen + 0.5 * tied  # 1, 1/2 or 0 (a Python float keeps float32 as float32)
+    return unbroadcast(grad * share.astype(grad.dtype, copy=False), shape)
+
+
+class Where(Function):
+    """``x`` where ``condition`` holds, else ``y`` (``torch.where``), all three broadcasting."""
+
+    def __init__(self, condition: np.ndarray) -> None:
+        self.condition = condition
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        # TODO: pick from x where self.condition is True, from y elsewhere.
+        raise NotImplementedError(
+            "stage 01: Where.forward: pick from x where self.condition is True, from y elsewhere."
+        )
+
+    def backward(self, grad: np.ndarray):
+        raise NotImplementedError("Where.backward arrives in stage 05 (Autograd)")
 
 
 class Cast(Function):

@@ -1,4 +1,4 @@
-"""Shape operations: reshape, permute (transpose) and indexing.
+"""Shape operations: reshape, permute (transpose), indexing, and joining tensors (cat, stack).
 
 None of these compute anything: they rearrange elements. So their backward passes rearrange the
 gradient the opposite way: reshape back, permute back, scatter back into the indexed places.
@@ -59,3 +59,29 @@ class GetItem(Function):
 
     def backward(self, grad: np.ndarray):
         raise NotImplementedError("GetItem.backward arrives in stage 05 (Autograd)")
+
+
+class Cat(Function):
+    """Join tensors end to end along an existing dimension ``dim`` (``torch.cat``)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        return np.concatenate(xs, axis=self.dim)
+
+    def backward(self, grad: np.ndarray):
+        raise NotImplementedError("Cat.backward arrives in stage 05 (Autograd)")
+
+
+class Stack(Function):
+    """Join equally shaped tensors along a new dimension ``dim`` (``torch.stack``)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        return np.stack(xs, axis=self.dim)
+
+    def backward(self, grad: np.ndarray):
+        raise NotImplementedError("Stack.backward arrives in stage 05 (Autograd)")

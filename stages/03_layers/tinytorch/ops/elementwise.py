@@ -1,14 +1,15 @@
-"""Elementwise functions: exp, log, sqrt, abs, clip, and dtype casts.
+"""Elementwise functions: exp, log, sqrt, abs, clip, maximum, minimum, where, and dtype casts.
 
-Each output element depends on one input element only, so each derivative is elementwise too:
-the backward pass multiplies the incoming gradient by f'(x), no sums needed.
+Each output element depends on one element of each input only, so each derivative is
+elementwise too: the backward pass multiplies the incoming gradient by f'(x), no sums needed
+(except to undo broadcasting, for the functions of two tensors).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from tinytorch.function import Function
+from tinytorch.function import Function, unbroadcast
 
 
 class Exp(Function):
@@ -62,6 +63,46 @@ class Clip(Function):
 
     def backward(self, grad: np.ndarray):
         raise NotImplementedError("Clip.backward arrives in stage 05 (Autograd)")
+
+
+class Maximum(Function):
+    """The larger of a and b, elementwise (``torch.maximum``)."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.maximum(a, b)
+
+    def backward(self, grad: np.ndarray):
+        raise NotImplementedError("Maximum.backward arrives in stage 05 (Autograd)")
+
+
+class Minimum(Function):
+    """The smaller of a and b, elementwise (``torch.minimum``)."""
+
+    def forward(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.minimum(a, b)
+
+    def backward(self, grad: np.ndarray):
+        raise NotImplementedError("Minimum.backward arrives in stage 05 (Autograd)")
+
+
+def _pick(grad: np.ndarray, chosen: np.ndarray, tied: np.ndarray, shape) -> np.ndarray:
+    """The share of ``grad`` of an input of ``shape`` that was ``chosen`` (all of it) or
+    ``tied`` (half of it), with broadcasting undone."""
+    share = chosen + 0.5 * tied  # 1, 1/2 or 0 (a Python float keeps float32 as float32)
+    return unbroadcast(grad * share.astype(grad.dtype, copy=False), shape)
+
+
+class Where(Function):
+    """``x`` where ``condition`` holds, else ``y`` (``torch.where``), all three broadcasting."""
+
+    def __init__(self, condition: np.ndarray) -> None:
+        self.condition = condition
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.where(self.condition, x, y)
+
+    def backward(self, grad: np.ndarray):
+        raise NotImplementedError("Where.backward arrives in stage 05 (Autograd)")
 
 
 class Cast(Function):

@@ -1,4 +1,4 @@
-"""Shape operations: reshape, permute (transpose) and indexing.
+"""Shape operations: reshape, permute (transpose), indexing, and joining tensors (cat, stack).
 
 None of these compute anything: they rearrange elements. So their backward passes rearrange the
 gradient the opposite way: reshape back, permute back, scatter back into the indexed places.
@@ -69,4 +69,40 @@ class GetItem(Function):
         #   np.add.at there; is_basic_index(self.index) says when plain assignment is enough.
         raise NotImplementedError(
             "stage 05: GetItem.backward: scatter grad into zeros of the input's shape at self.index."
+        )
+
+
+class Cat(Function):
+    """Join tensors end to end along an existing dimension ``dim`` (``torch.cat``)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        return np.concatenate(xs, axis=self.dim)
+
+    def backward(self, grad: np.ndarray):
+        # TODO: cut grad back into pieces as long as each input along self.dim.
+        # HINT: np.split(grad, cut_points, axis) with the running totals of the sizes as the
+        #   cut points (np.cumsum of the sizes, without the last one).
+        raise NotImplementedError(
+            "stage 05: Cat.backward: cut grad back into pieces as long as each input along self.dim."
+        )
+
+
+class Stack(Function):
+    """Join equally shaped tensors along a new dimension ``dim`` (``torch.stack``)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        return np.stack(xs, axis=self.dim)
+
+    def backward(self, grad: np.ndarray):
+        # TODO: input i gets the slice i of grad along self.dim.
+        # HINT: np.moveaxis(grad, self.dim, 0) puts that axis first; iterating over it then
+        #   yields one slice per input.
+        raise NotImplementedError(
+            "stage 05: Stack.backward: input i gets the slice i of grad along self.dim."
         )

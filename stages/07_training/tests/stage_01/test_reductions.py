@@ -114,3 +114,17 @@ def test_max_of_nothing_is_an_error():
     assert empty.amax(1).shape == (0,)
     with pytest.raises(ValueError, match="no elements"):
         empty.amax()
+
+
+@pytest.mark.points(1, hint="without a dim, keepdim keeps every dim as size 1, as sum does")
+@given(float_arrays(shapes()))
+def test_max_and_min_over_everything_honour_keepdim(a):
+    """x.max(keepdim=True) and x.min(keepdim=True) without a dim keep every dimension as
+    size 1, exactly like x.sum(keepdim=True), and hold the extreme value."""
+    x = tt.tensor(a)
+    kept = (1,) * a.ndim
+    assert x.sum(keepdim=True).shape == kept
+    assert_close(x.max(keepdim=True), np.max(a, keepdims=True))
+    assert_close(x.min(keepdim=True), np.min(a, keepdims=True))
+    assert_close(x.max(keepdims=True), np.max(a, keepdims=True))
+    assert_close(x.max(), np.max(a))

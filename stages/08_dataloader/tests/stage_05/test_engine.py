@@ -299,3 +299,18 @@ def test_a_custom_function_plugs_into_the_engine():
     x = tt.tensor([1.0, -3.0], requires_grad=True)
     (Square.apply(x) * 2).sum().backward()
     assert_close(x.grad, np.array([4.0, -12.0], np.float32))
+
+
+@pytest.mark.points(1, hint="turn a gradient that is not a Tensor into one with _as_gradient")
+def test_backward_explains_a_gradient_that_is_not_numbers():
+    """backward(gradient) accepts a nested list of numbers; a string or a ragged list is a
+    TypeError / ValueError that names backward's gradient and what is wrong with it, not
+    NumPy's message about converting strings or inhomogeneous shapes."""
+    x = tt.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x * 3
+    y.backward([[1, 0], [0, 1]], retain_graph=True)
+    assert_close(x.grad, np.array([[3.0, 0.0], [0.0, 3.0]], np.float32))
+    with pytest.raises(TypeError, match=r"backward\(\): gradient.*str.*numbers"):
+        y.backward("ab", retain_graph=True)
+    with pytest.raises(ValueError, match=r"backward\(\): gradient.*rectangular"):
+        y.backward([[1.0, 2.0], [3.0]], retain_graph=True)

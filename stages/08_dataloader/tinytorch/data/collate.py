@@ -32,6 +32,25 @@ def _stack(arrays: list[np.ndarray]) -> Tensor:
 def default_collate(batch: list):
     """Merge a list of samples into a batch, as ``torch.utils.data.default_collate``.
 
+    :func:`collate` does the work. When it fails because the samples are not alike (a
+    tensor beside a number, a dict without a key the others have, images of two sizes),
+    the error says which sample and which field differ from sample 0, and how.
+    """
+    try:
+        return collate(batch)
+    except NotImplementedError:
+        raise
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError, RuntimeError):
+        mismatch = first_mismatch(batch) if isinstance(batch, list) and batch else None
+        if mismatch is None:
+            raise
+        raise mismatch from None
+
+
+def collate(batch: list):
+    """Merge a list of alike samples into a batch (:func:`default_collate` explains samples
+    that are not alike).
+
     ============================  ==================================================
     each sample is                the batch is
     ============================  ==================================================
@@ -49,9 +68,61 @@ def default_collate(batch: list):
     """
     # TODO: follow the table above by the first sample's type, recursing into containers.
     # HINT: check bool before int (True is an int in Python); zip(*batch) transposes a list
-    #   of samples into a list of fields. In PyTorch's words: list samples of different
+    #   of samples into a list of fields, and collate(list(field)) batches each field. In PyTorch's words: list samples of different
     #   lengths are a RuntimeError, "each element in list of batch should be of equal size";
     #   any other type is a TypeError ending "found <its type(elem)>".
     raise NotImplementedError(
-        "stage 08: default_collate: follow the table above by the first sample's type, recursing into containers."
+        "stage 08: collate: follow the table above by the first sample's type, recursing into containers."
     )
+
+
+def first_mismatch(batch: list) -> Exception | None:
+    """The error explaining the first place where a sample differs from sample 0 in kind,
+    keys, length or shape (e.g. "sample 3['image'] is int, but sample 0['image'] is
+    Tensor"), or None when every sample has sample 0's structure."""
+    first = batch[0]
+    for index, sample in enumerate(batch[1:], start=1):
+        stack = [(first, sample, "")]
+        while stack:
+            a, b, where = stack.pop()
+            kind_a, kind_b = _kind(a), _kind(b)
+            if kind_a != kind_b:
+                return TypeError(
+                    f"default_collate: sample {index}{where} is {kind_b}, but sample 0{where} is "
+                    f"{kind_a}; every sample must have the same structure"
+                )
+            if kind_a in ("Tensor", "ndarray") and np.shape(a) != np.shape(b):
+                return RuntimeError(
+                    f"stack expects each tensor to be equal size, but got {np.shape(a)} at entry "
+                    f"0 and {np.shape(b)} at entry {index} (sample {index}{where})"
+                )
+            if isinstance(a, Mapping):
+                if set(a) != set(b):
+                    return RuntimeError(
+                        f"default_collate: sample {index}{where} has keys {sorted(map(str, b))} "
+                        f"but sample 0{where} has {sorted(map(str, a))}"
+                    )
+                stack.extend((a[key], b[key], f"{where}[{key!r}]") for key in a)
+            elif isinstance(a, Sequence) and not isinstance(a, (str, bytes)):
+                if len(a) != len(b):
+                    return RuntimeError(
+                        f"each element in list of batch should be of equal size: sample "
+                        f"0{where} has {len(a)} items, sample {index}{where} has {len(b)}"
+                    )
+                stack.extend(
+                    (x, y, f"{where}[{i}]") for i, (x, y) in enumerate(zip(a, b, strict=True))
+                )
+    return None
+
+
+def _kind(value) -> str:
+    """What collation treats ``value`` as: samples are alike when their kinds match."""
+    if isinstance(value, Tensor):
+        return "Tensor"
+    if isinstance(value, Mapping):
+        return "a dict"
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return f"a {type(value).__name__}"
+    if isinstance(value, (list, tuple)):
+        return "a list or tuple"
+    return type(value).__name__

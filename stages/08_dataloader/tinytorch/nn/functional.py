@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import warnings
 
+from tinytorch import dtypes
+from tinytorch.errors import DTypeError
 from tinytorch.ops import activation
 from tinytorch.tensor import Tensor, _normalize_dim, _to_float
 
@@ -25,7 +27,16 @@ from tinytorch.nn.loss import (
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(x, 0) elementwise. ``inplace`` is accepted for PyTorch compatibility; a new tensor
-    is always returned."""
+    is always returned.
+
+    Integer tensors stay integer; bool tensors are refused, as in PyTorch: NumPy would
+    silently turn ``max(True, 0)`` into an int64 1, a different dtype than the input.
+    """
+    if input.dtype == dtypes.bool:
+        raise DTypeError(
+            "relu does not accept bool tensors (as in PyTorch); convert the mask first, "
+            "e.g. relu(x.float())"
+        )
     return activation.ReLU.apply(input)
 
 

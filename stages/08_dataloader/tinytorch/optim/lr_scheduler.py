@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import copy
 import math
+import numbers
 from collections.abc import Callable
 
 from tinytorch.optim.optimizer import Optimizer
@@ -82,6 +83,7 @@ class LRScheduler:
         (0, or CosineAnnealingLR's eta_min), as PyTorch's chainable schedulers do; from the
         floor itself, where no ratio exists, the difference is added instead.
         """
+        self._check_lr(after)
         if not self.chainable or current == before:
             return after
         if before == self._floor:
@@ -90,12 +92,23 @@ class LRScheduler:
             before - self._floor
         )
 
+    def _check_lr(self, lr: float) -> float:
+        """``lr``, unless it is NaN, infinite or negative: then a ValueError naming the epoch
+        (a scheduler must never hand the optimizer a rate the optimizer would refuse)."""
+        if not math.isfinite(lr) or lr < 0:
+            raise ValueError(
+                f"{type(self).__name__} computed the learning rate {lr} for epoch "
+                f"{self.last_epoch}; a learning rate must be a finite number >= 0 (check the "
+                "scheduler's factors, or what lr_lambda returns)"
+            )
+        return lr
+
     def _restart(self, epoch: int = 0) -> None:
         """Jump to ``epoch`` and write this schedule's own rates, ignoring the current ones
         (what PyTorch's ``step(epoch)`` does; SequentialLR starts each schedule this way)."""
         self.last_epoch = epoch
         for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
-            group["lr"] = lr
+            group["lr"] = self._check_lr(lr)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_last_lr(self) -> list[float]:
@@ -112,6 +125,17 @@ class LRScheduler:
         if missing:
             raise ValueError(f"not a scheduler state dict: missing {sorted(missing)}")
         self.__dict__.update(copy.deepcopy(state_dict))
+
+
+def _check_factor(name: str, value, low: float = 0.0, high: float = math.inf) -> None:
+    """Raise unless ``value`` is a real number in ``(low, high]``: a NaN or infinite factor
+    would silently turn every later learning rate into NaN, which the optimizer itself
+    refuses as ``lr``."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    if not (low < value <= high and math.isfinite(value)):
+        upper = "" if high == math.inf else f" and <= {high}"
+        raise ValueError(f"{name} must be a finite number > {low}{upper}, got {value}")
 
 
 #: PyTorch's older name for the base class.
@@ -169,6 +193,7 @@ class StepLR(LRScheduler):
     ) -> None:
         if not isinstance(step_size, int) or isinstance(step_size, bool) or step_size < 1:
             raise ValueError(f"step_size must be a positive integer, got {step_size!r}")
+        _check_factor("gamma", gamma)
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
@@ -190,6 +215,10 @@ class MultiStepLR(LRScheduler):
     def __init__(
         self, optimizer: Optimizer, milestones: list[int], gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
+        _check_factor("gamma", gamma)
+        for milestone in milestones:
+            if not isinstance(milestone, int) or isinstance(milestone, bool):
+                raise TypeError(f"milestones must be integer epochs, got {milestone!r}")
         self.milestones, self.gamma = sorted(milestones), gamma
         super().__init__(optimizer, last_epoch)
 
@@ -208,6 +237,7 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        _check_factor("gamma", gamma)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -234,6 +264,8 @@ class CosineAnnealingLR(LRScheduler):
     ) -> None:
         if not isinstance(T_max, int) or isinstance(T_max, bool) or T_max < 1:
             raise ValueError(f"T_max must be a positive integer, got {T_max!r}")
+        if not isinstance(eta_min, numbers.Real) or not 0 <= eta_min < math.inf:
+            raise ValueError(f"eta_min must be a finite number >= 0, got {eta_min!r}")
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
@@ -268,9 +300,9 @@ class LinearLR(LRScheduler):
         total_iters: int = 5,
         last_epoch: int = -1,
     ) -> None:
-        if not 0 < start_factor <= 1:
+        if not isinstance(start_factor, numbers.Real) or not 0 < start_factor <= 1:
             raise ValueError(f"start_factor must be in (0, 1], got {start_factor}")
-        if not 0 <= end_factor <= 1:
+        if not isinstance(end_factor, numbers.Real) or not 0 <= end_factor <= 1:
             raise ValueError(f"end_factor must be in [0, 1], got {end_factor}")
         if not isinstance(total_iters, int) or isinstance(total_iters, bool) or total_iters < 1:
             raise ValueError(f"total_iters must be a positive integer, got {total_iters!r}")

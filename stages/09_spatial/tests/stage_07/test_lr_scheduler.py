@@ -199,3 +199,33 @@ def test_multistep_and_exponential_decay_match_their_formulas(lrs, milestones, g
     )
     exponential = lr_scheduler.ExponentialLR(make_optimizer(lrs), gamma=gamma)
     assert_schedule(schedule(exponential, 8), lambda base, e: base * gamma**e, lrs)
+
+
+@pytest.mark.points(1, hint="a NaN factor would make every later learning rate NaN")
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -0.5, 0.0])
+def test_schedulers_reject_factors_that_are_nan_infinite_or_out_of_range(bad):
+    """Every scheduler refuses a gamma, eta_min or factor that is NaN, infinite or out of
+    range, as the optimizer refuses lr=nan; a LambdaLR whose function returns NaN stops
+    with a ValueError naming the epoch instead of writing NaN into the optimizer."""
+    optimizer = make_optimizer([0.1])
+    exponential = lr_scheduler.ExponentialLR(optimizer, gamma=0.5)
+    assert schedule(exponential, 3) == [[0.1], [0.05], [0.025]]
+    makers = [
+        lambda o: lr_scheduler.StepLR(o, step_size=2, gamma=bad),
+        lambda o: lr_scheduler.MultiStepLR(o, milestones=[1], gamma=bad),
+        lambda o: lr_scheduler.ExponentialLR(o, gamma=bad),
+        lambda o: lr_scheduler.LinearLR(o, start_factor=bad),
+        lambda o: lr_scheduler.LinearLR(o, end_factor=bad if bad != 0.0 else -1.0),
+    ]
+    if bad != 0.0:
+        makers.append(lambda o: lr_scheduler.CosineAnnealingLR(o, T_max=3, eta_min=bad))
+    for make in makers:
+        fresh = make_optimizer([0.1])
+        with pytest.raises(ValueError, match=f"got {bad if bad != 0.0 else ''}"):
+            make(fresh)
+        assert fresh.param_groups[0]["lr"] == 0.1
+    lam = lr_scheduler.LambdaLR(make_optimizer([0.1]), lambda epoch: 1.0 if epoch < 2 else bad)
+    if bad < 0 or not math.isfinite(bad):
+        lam.step()
+        with pytest.raises(ValueError, match="epoch 2"):
+            lam.step()

@@ -91,3 +91,39 @@ def test_collate_errors_name_the_problem():
         default_collate([(1, 2), (3,)])
     with pytest.raises(TypeError, match="found <class 'object'>"):
         default_collate([object(), object()])
+
+
+@pytest.mark.points(1, hint="the given default_collate explains samples that are not alike")
+def test_collate_says_which_sample_and_field_differ():
+    """Mixed or mismatched samples name the sample and the field that differ from sample 0
+    and how (kind, keys, length or shape), also through a DataLoader, instead of a bare
+    AttributeError, KeyError or ValueError."""
+    good = [{"image": tt.zeros(2, 2), "label": 1}, {"image": tt.ones(2, 2), "label": 0}]
+    assert default_collate(good)["image"].shape == (2, 2, 2)
+    cases = [
+        ([tt.zeros(3), 3], TypeError, r"sample 1 is int, but sample 0 is Tensor"),
+        (
+            [*good, {"image": tt.zeros(2, 2)}],
+            RuntimeError,
+            r"sample 2 has keys \['image'\] but sample 0 has \['image', 'label'\]",
+        ),
+        (
+            [*good, {"image": tt.zeros(3, 2), "label": 2}],
+            RuntimeError,
+            r"\(2, 2\) at entry 0 and \(3, 2\) at entry 2 \(sample 2\['image'\]\)",
+        ),
+        (
+            [(tt.zeros(1), 1), (tt.zeros(1), "cat")],
+            TypeError,
+            r"sample 1\[1\] is str, but sample 0\[1\] is int",
+        ),
+        ([(1, [1, 2]), (2, [3])], RuntimeError, r"sample 0\[1\] has 2 items, sample 1\[1\] has 1"),
+    ]
+    for batch, error, message in cases:
+        with pytest.raises(error, match=message):
+            default_collate(batch)
+    loader = tt.data.DataLoader([*good, {"image": tt.zeros(2, 2), "label": "x"}], batch_size=3)
+    with pytest.raises(
+        TypeError, match=r"sample 2\['label'\] is str, but sample 0\['label'\] is int"
+    ):
+        next(iter(loader))

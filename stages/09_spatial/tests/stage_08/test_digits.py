@@ -2,6 +2,8 @@
 # Do not edit: the grader checks this file against ci/manifest.json.
 """Stage 08: the shipped digits data set."""
 
+import hashlib
+
 import numpy as np
 import pytest
 
@@ -71,3 +73,30 @@ def test_digits_file_is_checksum_verified(tmp_path):
         load_digits(damaged)
     with pytest.raises(FileNotFoundError, match=r"missing.*build_digits\.py"):
         load_digits(tmp_path / "absent.npz")
+
+
+@pytest.mark.points(1, hint="the given load_digits checks shapes and ranges after the checksum")
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda a: a.update(train_images=a["train_images"][:, :7]), r"\(N, 8, 8\).*\(1437, 7, 8\)"),
+        (lambda a: a.update(test_images=a["test_images"].astype(np.float64)), "uint8.*float64"),
+        (lambda a: a["train_images"].__setitem__((0, 0, 0), 17), r"0\.\.16, found 17"),
+        (lambda a: a.update(test_labels=a["test_labels"][:-1]), r"360 integers.*\(359,\)"),
+        (lambda a: a["train_labels"].__setitem__(3, 10), r"0\.\.9, found 0\.\.10"),
+    ],
+    ids=["image_shape", "image_dtype", "pixel_range", "label_count", "label_range"],
+)
+def test_digits_file_with_a_matching_checksum_is_still_validated(tmp_path, change, reason):
+    """A file whose SHA-256 matches what the caller passed, but whose arrays have the wrong
+    shape, dtype, pixel range or label range, is refused with a DatasetFileError naming the
+    array and what is wrong, before any image reaches a model."""
+    image, label = Digits(train=False)[0]
+    assert image.shape == (1, 8, 8) and 0 <= label <= 9
+    arrays = {name: array.copy() for name, array in load_digits().items()}
+    change(arrays)
+    path = tmp_path / "digits.npz"
+    np.savez(path, **arrays)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    with pytest.raises(DatasetFileError, match=reason):
+        load_digits(path, sha256)

@@ -32,6 +32,25 @@ def _stack(arrays: list[np.ndarray]) -> Tensor:
 def default_collate(batch: list):
     """Merge a list of samples into a batch, as ``torch.utils.data.default_collate``.
 
+    :func:`collate` does the work. When it fails because the samples are not alike (a
+    tensor beside a number, a dict without a key the others have, images of two sizes),
+    the error says which sample and which field differ from sample 0, and how.
+    """
+    try:
+        return collate(batch)
+    except NotImplementedError:
+        raise
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError, RuntimeError):
+        mismatch = first_mismatch(batch) if isinstance(batch, list) and batch else None
+        if mismatch is None:
+            raise
+        raise mismatch from None
+
+
+def collate(batch: list):
+    """Merge a list of alike samples into a batch (:func:`default_collate` explains samples
+    that are not alike).
+
     ============================  ==================================================
     each sample is                the batch is
     ============================  ==================================================
@@ -70,17 +89,69 @@ def default_collate(batch: list):
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, Mapping):
-        return {key: default_collate([sample[key] for sample in batch]) for key in elem}
+        return {key: collate([sample[key] for sample in batch]) for key in elem}
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # a namedtuple
-        return type(elem)(*(default_collate(list(field)) for field in zip(*batch, strict=True)))
+        return type(elem)(*(collate(list(field)) for field in zip(*batch, strict=True)))
     if isinstance(elem, Sequence):
         sizes = {len(sample) for sample in batch}
         if len(sizes) != 1:
             raise RuntimeError(
                 f"each element in list of batch should be of equal size, got sizes {sorted(sizes)}"
             )
-        return [default_collate(list(field)) for field in zip(*batch, strict=True)]
+        return [collate(list(field)) for field in zip(*batch, strict=True)]
     raise TypeError(
         "default_collate: batch must contain tensors, NumPy arrays, numbers, dicts or lists; "
         f"found {type(elem)}"
     )
+
+
+def first_mismatch(batch: list) -> Exception | None:
+    """The error explaining the first place where a sample differs from sample 0 in kind,
+    keys, length or shape (e.g. "sample 3['image'] is int, but sample 0['image'] is
+    Tensor"), or None when every sample has sample 0's structure."""
+    first = batch[0]
+    for index, sample in enumerate(batch[1:], start=1):
+        stack = [(first, sample, "")]
+        while stack:
+            a, b, where = stack.pop()
+            kind_a, kind_b = _kind(a), _kind(b)
+            if kind_a != kind_b:
+                return TypeError(
+                    f"default_collate: sample {index}{where} is {kind_b}, but sample 0{where} is "
+                    f"{kind_a}; every sample must have the same structure"
+                )
+            if kind_a in ("Tensor", "ndarray") and np.shape(a) != np.shape(b):
+                return RuntimeError(
+                    f"stack expects each tensor to be equal size, but got {np.shape(a)} at entry "
+                    f"0 and {np.shape(b)} at entry {index} (sample {index}{where})"
+                )
+            if isinstance(a, Mapping):
+                if set(a) != set(b):
+                    return RuntimeError(
+                        f"default_collate: sample {index}{where} has keys {sorted(map(str, b))} "
+                        f"but sample 0{where} has {sorted(map(str, a))}"
+                    )
+                stack.extend((a[key], b[key], f"{where}[{key!r}]") for key in a)
+            elif isinstance(a, Sequence) and not isinstance(a, (str, bytes)):
+                if len(a) != len(b):
+                    return RuntimeError(
+                        f"each element in list of batch should be of equal size: sample "
+                        f"0{where} has {len(a)} items, sample {index}{where} has {len(b)}"
+                    )
+                stack.extend(
+                    (x, y, f"{where}[{i}]") for i, (x, y) in enumerate(zip(a, b, strict=True))
+                )
+    return None
+
+
+def _kind(value) -> str:
+    """What collation treats ``value`` as: samples are alike when their kinds match."""
+    if isinstance(value, Tensor):
+        return "Tensor"
+    if isinstance(value, Mapping):
+        return "a dict"
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return f"a {type(value).__name__}"
+    if isinstance(value, (list, tuple)):
+        return "a list or tuple"
+    return type(value).__name__

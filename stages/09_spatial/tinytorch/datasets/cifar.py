@@ -8,14 +8,13 @@ row-major; ``labels`` is a list of ints 0..9.
 
 Pickle is a program, not a data format: unpickling runs whatever constructors the file names,
 so a crafted "batch" can run any code. Two locks keep that shut here. A file is unpickled only
-after its MD5 matched the published table, and the unpickler accepts only the few NumPy
-constructors a real batch uses, refusing every other global by name.
+after its MD5 matched the published table, and the unpickler answers the few NumPy
+constructors a real batch names with inert stand-ins that check every dtype, shape and byte
+count before an array exists, refusing every other global by name (``batch_pickle.py``).
 """
 
 from __future__ import annotations
 
-import io
-import pickle
 import tarfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 
 from tinytorch import dtypes
 from tinytorch.data.dataset import Dataset
+from tinytorch.datasets.batch_pickle import unpickle_batch
 from tinytorch.datasets.utils import DatasetFileError, download, is_verified, read_verified
 from tinytorch.tensor import Tensor
 
@@ -44,53 +44,6 @@ CIFAR10_MD5 = {
     "test_batch": "40351d587109b95175f43aff81a1287e",
     META: "5ff9c542aee3614f3951f8cda6e48888",
 }
-
-
-def _numpy_constructors() -> dict[tuple[str, str], object]:
-    """The globals an array pickle names, under NumPy 1's and NumPy 2's module paths."""
-    probe = np.zeros(1, dtype=np.uint8)
-    reconstruct = probe.__reduce_ex__(2)[0]  # how protocols 2-4 rebuild an array
-    frombuffer = probe.__reduce_ex__(5)[0]  # how protocol 5 does
-    return {
-        ("numpy.core.multiarray", "_reconstruct"): reconstruct,
-        ("numpy._core.multiarray", "_reconstruct"): reconstruct,
-        ("numpy.core.numeric", "_frombuffer"): frombuffer,
-        ("numpy._core.numeric", "_frombuffer"): frombuffer,
-        ("numpy", "ndarray"): np.ndarray,
-        ("numpy", "dtype"): np.dtype,
-    }
-
-
-_ALLOWED_GLOBALS = _numpy_constructors()
-
-
-class BatchUnpickler(pickle.Unpickler):
-    """An unpickler that can build dicts, lists, strings, numbers and NumPy arrays, nothing else.
-
-    ``find_class`` is the only way a pickle reaches code; answering it from a fixed table
-    means a file naming ``os.system`` (or any other callable) fails to load instead of running.
-    """
-
-    def find_class(self, module: str, name: str):
-        try:
-            return _ALLOWED_GLOBALS[(module, name)]
-        except KeyError:
-            raise pickle.UnpicklingError(
-                f"forbidden global {module}.{name}: a CIFAR-10 batch only contains NumPy "
-                "arrays, lists, strings and numbers, so this file is refused"
-            ) from None
-
-
-def unpickle_batch(data: bytes) -> dict[str, object]:
-    """Load a (verified) batch with :class:`BatchUnpickler`; bytes keys become str keys.
-
-    The batches were pickled by Python 2, so strings are decoded as latin-1 (NumPy's array
-    payloads need that encoding); files pickled by Python 3 with ``bytes`` keys load too.
-    """
-    entry = BatchUnpickler(io.BytesIO(data), encoding="latin1").load()
-    if not isinstance(entry, dict):
-        raise ValueError(f"a CIFAR-10 batch is a dict, got {type(entry).__name__}")
-    return {k.decode("latin1") if isinstance(k, bytes) else k: v for k, v in entry.items()}
 
 
 def decode_batch(entry: Mapping[str, object]) -> tuple[np.ndarray, np.ndarray]:

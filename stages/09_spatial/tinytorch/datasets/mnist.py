@@ -12,8 +12,8 @@ works). Each is checked against its published MD5 before it is parsed.
 
 from __future__ import annotations
 
-import gzip
 import math
+import struct
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -79,6 +79,52 @@ def read_idx(data: bytes) -> np.ndarray:
         )
     values = np.frombuffer(data, dtype=dtype, offset=header)
     return values.reshape(shape).astype(dtype.newbyteorder("="))
+
+
+#: The most a deflate stream can expand: each 258-byte run costs at least two bits, so no gzip
+#: file of n bytes inflates to more than about 1032 n. What a file's size allows.
+MAX_DEFLATE_RATIO = 1032
+
+
+def gunzip_idx(data: bytes) -> bytes:
+    """Decompress a gzip-compressed IDX file, never to more bytes than its header declares.
+
+    A gzip file's size says little about what it inflates to: 3 MB of zeros inflate to 3 GB.
+    An IDX file's header does say it: the shape. So this inflates the header first, refuses a
+    shape the compressed file could not possibly hold, and then inflates at most the declared
+    number of bytes (plus one, to notice a stream that holds more).
+
+    Raises:
+        ValueError: the header is malformed or declares more than the file can hold, or the
+            stream inflates to more than the header declares or carries trailing data.
+        zlib.error: the bytes are not a valid gzip stream (a damaged file).
+        EOFError: the gzip stream ends early (a truncated file).
+    """
+    stream = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # 16+: expect a gzip wrapper
+    head = stream.decompress(data, 4)
+    if len(head) < 4 and not stream.eof:
+        raise EOFError("the gzip stream ends early")
+    if len(head) < 4 or head[:2] != b"\x00\x00" or head[2] not in IDX_TYPES:
+        raise ValueError(f"not an IDX file: it starts with {head!r}, not 0, 0, type, ndim")
+    ndim = head[3]
+    head += stream.decompress(stream.unconsumed_tail, 4 * ndim)
+    if len(head) < 4 + 4 * ndim:
+        raise ValueError(f"the IDX header promises {ndim} sizes but the file ends first")
+    shape = struct.unpack(f">{ndim}I", head[4:])
+    declared = len(head) + math.prod(shape) * IDX_TYPES[head[2]].itemsize
+    if declared > len(data) * MAX_DEFLATE_RATIO:
+        raise ValueError(
+            f"its IDX header declares shape {shape} ({declared} bytes), more than a gzip file "
+            f"of {len(data)} bytes can hold"
+        )
+    raw = head + stream.decompress(stream.unconsumed_tail, declared - len(head) + 1)
+    if len(raw) > declared:
+        raise ValueError(f"it inflates to more than the {declared} bytes its IDX header declares")
+    if not stream.eof:
+        raise EOFError("the gzip stream ends early")
+    if stream.unused_data:
+        raise ValueError(f"{len(stream.unused_data)} bytes follow the end of the gzip stream")
+    return raw
 
 
 class MNIST(Dataset):
@@ -148,11 +194,13 @@ class MNIST(Dataset):
         path = self.raw_folder / name
         data = read_verified(path, self.checksums, self._how_to_get(name))
         try:
-            raw = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as error:
+            raw = gunzip_idx(data)
+        except (zlib.error, EOFError) as error:
             raise DatasetFileError(
                 f"{path} is not a complete gzip file ({error}). {self._how_to_get(name)}"
             ) from None
+        except ValueError as error:
+            raise DatasetFileError(f"{path}: {error}. {self._how_to_get(name)}") from None
         found = int.from_bytes(raw[:4], "big")
         if found != magic:
             kind = "images" if magic == IMAGES_MAGIC else "labels"

@@ -1,4 +1,4 @@
-"""Shape operations: reshape, permute (transpose) and indexing.
+"""Shape operations: reshape, permute (transpose), indexing, and joining tensors (cat, stack).
 
 None of these compute anything: they rearrange elements. So their backward passes rearrange the
 gradient the opposite way: reshape back, permute back, scatter back into the indexed places.
@@ -66,3 +66,30 @@ class GetItem(Function):
         else:
             np.add.at(full, self.index, grad)
         return (full,)
+
+
+class Cat(Function):
+    """Join tensors end to end along an existing dimension ``dim`` (``torch.cat``)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        return np.concatenate(xs, axis=self.dim)
+
+    def backward(self, grad: np.ndarray):
+        sizes = [x.shape[self.dim] for x in self.inputs]
+        return tuple(np.split(grad, np.cumsum(sizes)[:-1], axis=self.dim))
+
+
+class Stack(Function):
+    """Join equally shaped tensors along a new dimension ``dim`` (``torch.stack``)."""
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        return np.stack(xs, axis=self.dim)
+
+    def backward(self, grad: np.ndarray):
+        return tuple(np.moveaxis(grad, self.dim, 0))
