@@ -558,8 +558,8 @@ def main(argv: list[str] | None = None) -> int:
         "--again",
         type=Path,
         metavar="JSON",
-        help="re-run only the mutants that survived in this earlier --json result (the "
-        "others count as killed: tests were only added since)",
+        help="re-run only the mutants this earlier --json result did not kill (the killed "
+        "ones, matched by key, count as killed: tests were only added since)",
     )
     args = parser.parse_args(argv)
 
@@ -567,11 +567,11 @@ def main(argv: list[str] | None = None) -> int:
     earlier_kills: list[Mutant] = []
     if args.again:
         earlier = json.loads(args.again.read_text(encoding="utf-8"))
-        again = set(earlier["survived"]) | set(earlier.get("errors", []))
-        earlier_kills = [m for m in mutants if m.key not in again]
+        killed = {m["key"] for m in earlier["all"] if m["status"] in ("killed", "timeout")}
+        earlier_kills = [m for m in mutants if m.key in killed]  # unchanged code, more tests
         for mutant in earlier_kills:
             mutant.status = "killed"
-        mutants = [m for m in mutants if m.key in again]
+        mutants = [m for m in mutants if m.key not in killed]
     if args.list:
         for mutant in mutants:
             print(mutant.describe())

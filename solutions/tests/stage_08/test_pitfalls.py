@@ -7,6 +7,7 @@ import pytest
 import tinytorch as tt
 from tinytorch.data import DataLoader, TensorDataset, random_split
 from tinytorch.data import transforms as T
+from tinytorch.datasets.cifar import decode_batch
 from tinytorch.datasets.mnist import read_idx
 from tinytorch_testing import assert_close
 
@@ -74,6 +75,15 @@ def test_random_crop_pads_a_small_image_when_needed():
         assert matches, f"seed {seed}: the crop is not a window of the padded image"
         seen.update(matches)
     assert len(seen) == 6, f"windows reached: {sorted(seen)}"
+    # padding comes first; only a remaining shortfall is padded, on the dimension that has one
+    # padding=1 makes it 5x5; the crop needs 7 rows: 2 more rows on each side, no columns
+    padded = np.pad(image, ((0, 0), (3, 3), (1, 1)))
+    windows = [padded[:, i : i + 7, :] for i in range(3)]
+    out = T.RandomCrop((7, 5), padding=1, pad_if_needed=True, seed=0)(image)
+    assert out.shape == (1, 7, 5) and any(np.array_equal(out, w) for w in windows)
+    tall = T.RandomCrop((5, 3), pad_if_needed=True, seed=0)(image)  # no column shortfall
+    rows = np.pad(image, ((0, 0), (2, 2), (0, 0)))
+    assert any(np.array_equal(tall, rows[:, i : i + 5, :]) for i in range(3)), tall
     for size in ((4, 2), (2, 4)):
         with pytest.raises(ValueError, match="larger than"):
             T.RandomCrop(size)(image)
@@ -114,3 +124,15 @@ def test_idx_files_too_short_or_without_two_zero_bytes_are_refused():
     with pytest.raises(ValueError, match="IDX header"):
         read_idx(b"\x00\x00\x08\x01")
     assert read_idx(b"\x00\x00\x08\x01" + (2).to_bytes(4, "big") + b"\x05\x06").tolist() == [5, 6]
+
+
+@pytest.mark.points(1, hint="check both keys and both ends of the label range")
+def test_cifar_batches_need_both_keys_and_labels_in_range():
+    """A CIFAR-10 batch without 'labels' (or without 'data'), or with a label below 0, is a
+    ValueError; a valid one decodes."""
+    data = np.zeros((2, 3072), np.uint8)
+    for entry in ({"data": data}, {"labels": [0, 1]}, {"data": data, "labels": [-1, 3]}):
+        with pytest.raises(ValueError):
+            decode_batch(entry)
+    images, labels = decode_batch({"data": data, "labels": [0, 9]})
+    assert images.shape == (2, 32, 32, 3) and labels.tolist() == [0, 9]

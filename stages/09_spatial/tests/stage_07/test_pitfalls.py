@@ -177,3 +177,25 @@ def test_a_checkpoint_restores_the_early_stopping_state():
         saved.best, saved.best_epoch, saved.wait,
     )  # fmt: skip
     assert loaded.best_epoch == 3
+
+
+@pytest.mark.points(
+    1, hint="train_epoch starts with optimizer.zero_grad(): old gradients may be left"
+)
+def test_train_epoch_ignores_gradients_left_from_before():
+    """Gradients left on the parameters before train_epoch (from an earlier backward) do not
+    leak into its first step."""
+    x, y = regression_data(6)
+    results = []
+    for stale in (False, True):
+        tt.manual_seed(0)
+        model = nn.Linear(3, 1)
+        if stale:
+            nn.MSELoss()(model(x * 5.0), y).backward()
+        trainer = Trainer(
+            model, optim.SGD(model.parameters(), lr=0.1), nn.MSELoss(), log_every=None
+        )
+        trainer.train_epoch(batches(x, y, 3))
+        results.append({k: v.data.copy() for k, v in model.state_dict().items()})
+    for name in results[0]:
+        assert_close(results[1][name], results[0][name])
