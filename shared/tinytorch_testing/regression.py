@@ -165,11 +165,20 @@ class RegressionCache:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if not self.enabled or self.path is None or hasattr(self.config, "workerinput"):
             return
-        tests = {
-            nodeid: entry
-            for nodeid, entry in self.cached.get("tests", {}).items()
-            if nodeid in self.skipped
-        }
+        # Entries of checks that did not run this time (skipped here or, under pytest-xdist,
+        # in the workers) stay while nothing they depend on has changed.
+        root = Path(str(self.config.rootpath))
+        tests, kept = {}, 0
+        for nodeid, entry in self.cached.get("tests", {}).items():
+            if nodeid in self.recorded or nodeid in self.failed:
+                continue
+            test_file = root / nodeid.split("::")[0]
+            if not test_file.is_file() or entry["test_file"] != _sha(test_file.read_bytes()):
+                continue
+            if all(self.files.get(rel) == sha for rel, sha in entry["deps"].items()):
+                tests[nodeid] = entry
+                kept += 1
+        self.not_run = kept
         for nodeid, entry in self.recorded.items():
             if nodeid not in self.failed:
                 deps = {rel: self.files.get(rel, "") for rel in entry["deps"]}
@@ -179,8 +188,9 @@ class RegressionCache:
         self.path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
-        if self.skipped:
+        skipped = max(len(self.skipped), getattr(self, "not_run", 0))
+        if skipped:
             terminalreporter.write_line(
-                f"{len(self.skipped)} regression checks of earlier stages skipped: nothing "
-                f"they run changed since they last passed (CI and {FULL_RUN_ENV}=1 run all)"
+                f"{skipped} regression checks of earlier stages skipped: nothing they run "
+                f"changed since they last passed (CI and {FULL_RUN_ENV}=1 run all)"
             )
