@@ -22,3 +22,8 @@ __all__ = [
     "load_digits",
     "read_idx",
 ]
+
+# Shakespeare: eight plays, about 1 MB of text, shipped with the course (stage 10).
+from tinytorch.datasets.shakespeare import Shakespeare, load_shakespeare
+
+__all__ += ["Shakespeare", "load_shakespeare"]

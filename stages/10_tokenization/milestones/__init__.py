@@ -1,0 +1,1 @@
+"""Historical milestones this stage has reached."""

@@ -1,0 +1,1 @@
+"""Systems measurements: run them, read the numbers."""

@@ -1,0 +1,1 @@
+"""The operations behind Tensor's methods, one :class:`~tinytorch.function.Function` each."""
