@@ -532,7 +532,8 @@ def summarize(stage: int, mutants: list[Mutant], equivalents: dict[str, str]) ->
     equivalent = sum(m.status == "equivalent" for m in mutants)
     scored = total - equivalent
     score = killed / scored if scored else 1.0
-    stale = sorted(set(equivalents) - {m.key for m in mutants})
+    killed_keys = {m.key for m in mutants if m.status in ("killed", "timeout")}
+    stale = sorted((set(equivalents) - {m.key for m in mutants}) | (set(equivalents) & killed_keys))
     return {
         "stage": stage,
         "mutants": total,
@@ -596,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
         if mutant.status in ("survived", "no-tests") or mutant.status.startswith("error"):
             print(f"{mutant.status:>9}  {mutant.describe()}")
     for key in result["stale_equivalents"]:
-        print(f"    stale  equivalent entry matches no mutant any more: {key}")
+        print(f"    stale  listed as equivalent, but killed or gone: {key}")
     scored = result["mutants"] - result["equivalent"]
     print(
         f"stage {args.stage:02d}: {result['killed']}/{scored} mutants killed "
