@@ -83,9 +83,12 @@ def test_random_crop_pads_a_small_image_when_needed():
     windows = [padded[:, i : i + 7, :] for i in range(3)]
     out = T.RandomCrop((7, 5), padding=1, pad_if_needed=True, seed=0)(image)
     assert out.shape == (1, 7, 5) and any(np.array_equal(out, w) for w in windows)
-    tall = T.RandomCrop((5, 3), pad_if_needed=True, seed=0)(image)  # no column shortfall
-    rows = np.pad(image, ((0, 0), (2, 2), (0, 0)))
-    assert any(np.array_equal(tall, rows[:, i : i + 5, :]) for i in range(3)), tall
+    rows, cols = np.pad(image, ((0, 0), (2, 2), (0, 0))), np.pad(image, ((0, 0), (0, 0), (2, 2)))
+    for seed in range(8):  # a dimension without a shortfall is not padded
+        tall = T.RandomCrop((5, 3), pad_if_needed=True, seed=seed)(image)
+        assert any(np.array_equal(tall, rows[:, i : i + 5, :]) for i in range(3)), tall
+        wide = T.RandomCrop((3, 5), pad_if_needed=True, seed=seed)(image)
+        assert any(np.array_equal(wide, cols[:, :, j : j + 5]) for j in range(3)), wide
     for size in ((4, 2), (2, 4)):
         with pytest.raises(ValueError, match="larger than"):
             T.RandomCrop(size)(image)
@@ -100,6 +103,8 @@ def test_random_split_takes_fractions_and_refuses_any_bad_length():
     dataset = TensorDataset(ids, ids.float())
     parts = random_split(dataset, [0.3, 0.7], seed=0)
     assert [len(part) for part in parts] == [3, 7]
+    with pytest.raises(ValueError, match="index 0"):
+        random_split(dataset, [1.5, -0.5], seed=0)
     for lengths in ([5, -1, 6], [4.5, 5.5], [2, 3.5, 4.5]):
         with pytest.raises(ValueError, match="lengths"):
             random_split(dataset, lengths, seed=0)
