@@ -30,18 +30,36 @@ import re
 import sys
 from pathlib import Path
 
-from manifest import ROOT, SOLUTIONS, BuildError, Course, Stage, load_manifest
+from carry_map import function_map
+from course import (
+    ROOT,
+    SOLUTIONS,
+    BuildError,
+    Course,
+    Stage,
+    files_under,
+    load_manifest,
+    module_owners,
+)
+from expected_tests import expected_tests
 from markers import ModuleSource, check_imports, module_name
-from templates import classroom_workflow, graded_file_header, stage_conftest, stage_workflow
+from templates import (
+    README_BEGIN,
+    README_END,
+    classroom_workflow,
+    graded_file_header,
+    readme_stage_table,
+    stage_conftest,
+    stage_readme,
+    stage_workflow,
+)
 
 __all__ = ["BuildError", "Generator", "main"]
 
 MANIFEST_PATH = "ci/manifest.json"
 WORKFLOWS = ".github/workflows"
-README_BEGIN = "<!-- BEGIN GENERATED: stage table (scripts/build_stages.py) -->"
-README_END = "<!-- END GENERATED: stage table -->"
 #: Files outside stages/ whose hashes the grader checks (edits to them are tampering too).
-GRADING_FILES = ("ci/grade.py", "noxfile.py", "pyproject.toml")
+GRADING_FILES = ("ci/grade.py", "ci/stub_format.py", "noxfile.py", "pyproject.toml")
 GRADING_DIRS = ("shared/tinytorch_testing",)
 
 
@@ -52,12 +70,15 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _files_under(path: Path) -> list[Path]:
-    return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+def _first_sentence(doc: str | None) -> str:
+    """A docstring's whole first sentence, as the grading plugin shows it (``first_sentence``)."""
+    paragraph = " ".join((doc or "").strip().split("\n\n", 1)[0].split())
+    match = re.search(r"^(.+?[.!?])(?=\s|$)", paragraph)
+    return match.group(1) if match else paragraph
 
 
 def _test_functions(path: Path) -> list[tuple[str, str, str]]:
-    """(name, points, first docstring line) of each graded test function in a test file.
+    """(name, points, first docstring sentence) of each graded test function in a test file.
 
     Points are per test case, so a parametrized test shows "2 × 3" (three cases of 2 points),
     or "2 each" when the cases are not a literal list.
@@ -84,59 +105,28 @@ def _test_functions(path: Path) -> list[tuple[str, str, str]]:
         shown = (
             f"{points}" if cases == 1 else (f"{points} × {cases}" if cases else f"{points} each")
         )
-        doc = (ast.get_docstring(node) or "").strip().splitlines()
-        found.append((node.name, shown, doc[0] if doc else ""))
+        found.append((node.name, shown, _first_sentence(ast.get_docstring(node))))
     return found
 
 
 class Generator:
+    """Every generated file of the course, rendered in memory from ``solutions/``.
+
+    ``build()`` returns {path: bytes}; ``main`` compares that with the disk and writes it.
+    """
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.course = Course(root, tuple(load_manifest(root)))
         self.files: dict[str, bytes] = {}
-        self._modules = self._load_modules()
-
-    # -- sources
-
-    def _load_modules(self) -> dict[str, ModuleSource | None]:
-        """Every file under solutions/tinytorch, each owned by exactly one stage."""
-        owners: dict[str, Stage] = {}
-        for stage in self.course.stages:
-            for rel in stage.modules:
-                if rel in owners:
-                    raise BuildError(
-                        f"{SOLUTIONS}/stages.toml", None,
-                        f"{rel} is listed by stage {owners[rel].nn} and stage {stage.nn}",
-                    )  # fmt: skip
-                if not (self.root / SOLUTIONS / rel).is_file():
-                    raise BuildError(
-                        f"{SOLUTIONS}/stages.toml",
-                        None,
-                        f"stage {stage.nn} lists {rel}, which does not exist",
-                    )
-                owners[rel] = stage
-        for stage in self.course.stages:
-            wanted = [f"milestones/{name}.py" for name in stage.milestones]
-            wanted += stage.systems
-            for rel in wanted:
-                if not (self.root / SOLUTIONS / rel).is_file():
-                    raise BuildError(
-                        f"{SOLUTIONS}/stages.toml",
-                        None,
-                        f"stage {stage.nn} lists {rel}, which does not exist",
-                    )
-        package = self.root / SOLUTIONS / "tinytorch"
-        for path in _files_under(package):
-            rel = path.relative_to(self.root / SOLUTIONS).as_posix()
-            if rel not in owners:
-                raise BuildError(
-                    f"{SOLUTIONS}/{rel}", None, "not listed in any stage's modules in stages.toml"
-                )
-        self.owners = owners
-        return {
+        self.owners = module_owners(self.course)
+        self._modules = {
             rel: ModuleSource(self.course, rel, stage) if rel.endswith(".py") else None
-            for rel, stage in sorted(owners.items())
+            for rel, stage in sorted(self.owners.items())
         }
+
+    def _source(self, rel: str) -> Path:
+        return self.root / SOLUTIONS / rel
 
     # -- outputs
 
@@ -145,18 +135,31 @@ class Generator:
 
     def build(self) -> dict[str, bytes]:
         ready = [s for s in self.course.stages if s.ready]
-        known = {
-            module_name(rel): stage for rel, stage in self.owners.items() if rel.endswith(".py")
-        }
         for stage in ready:
-            self._build_stage(stage, known)
+            self._build_stage(stage)
         self.add(f"{WORKFLOWS}/classroom.yml", classroom_workflow(ready))
         self.add(MANIFEST_PATH, self._manifest(ready))
-        self.add("README.md", self._readme_with_table(ready))
+        self.add("README.md", self._readme_with_table())
         return self.files
 
-    def _build_stage(self, stage: Stage, known: dict[str, Stage]) -> None:
+    def _build_stage(self, stage: Stage) -> None:
+        """``stages/NN_slug/`` and its workflow: package, tests, scripts, README."""
         base = f"stages/{stage.dirname}"
+        self._render_package(stage, base)
+        self._copy_tests(stage, base)
+        self._copy_scripts(stage, base)
+        self.add(f"{base}/conftest.py", stage_conftest(stage))
+        self.add(f"{base}/README.md", self._stage_readme(stage))
+        self.add(f"{WORKFLOWS}/{stage.session}.yml", stage_workflow(stage))
+
+    def _render_package(self, stage: Stage, base: str) -> None:
+        """The stage's ``tinytorch/``: earlier work solved, this stage's stubbed, later absent.
+
+        Every rendered module must compile and import only modules that exist in the stage.
+        """
+        known = {
+            module_name(rel): owner for rel, owner in self.owners.items() if rel.endswith(".py")
+        }
         included = {
             rel: src
             for rel, src in self._modules.items()
@@ -165,7 +168,7 @@ class Generator:
         available = {module_name(rel) for rel in included if rel.endswith(".py")}
         for rel, module in included.items():
             if module is None:
-                self.add(f"{base}/{rel}", (self.root / SOLUTIONS / rel).read_bytes())
+                self.add(f"{base}/{rel}", self._source(rel).read_bytes())
                 continue
             text, origin = module.render(self.course, stage.number)
             try:
@@ -183,9 +186,12 @@ class Generator:
                 ) from None  # fmt: skip
             check_imports(rel, text, origin, available, known, stage)
             self.add(f"{base}/{rel}", text)
+
+    def _copy_tests(self, stage: Stage, base: str) -> None:
+        """The stage's graded tests and every earlier stage's, each under its header comment."""
         for earlier in self.course.stages[: stage.number]:
-            tests = self.root / SOLUTIONS / "tests" / f"stage_{earlier.nn}"
-            for path in _files_under(tests) if tests.is_dir() else []:
+            tests = self._source(f"tests/stage_{earlier.nn}")
+            for path in files_under(tests) if tests.is_dir() else []:
                 rel = path.relative_to(self.root / SOLUTIONS).as_posix()
                 data = path.read_bytes()
                 if path.suffix == ".py":
@@ -197,26 +203,26 @@ class Generator:
                         )
                     data = graded_file_header(earlier, stage, rel).encode("utf-8") + data
                 self.add(f"{base}/{rel}", data)
+
+    def _copy_scripts(self, stage: Stage, base: str) -> None:
+        """The milestone and systems scripts of this stage and the earlier ones."""
+        reached = self.course.stages[: stage.number]
+        for earlier in reached:
             for name in earlier.milestones:
-                self.add(
-                    f"{base}/milestones/{name}.py",
-                    (self.root / SOLUTIONS / "milestones" / f"{name}.py").read_bytes(),
-                )
+                rel = f"milestones/{name}.py"
+                self.add(f"{base}/{rel}", self._source(rel).read_bytes())
             for rel in earlier.systems:
-                self.add(f"{base}/{rel}", (self.root / SOLUTIONS / rel).read_bytes())
-        if any(s.milestones for s in self.course.stages[: stage.number]):
+                self.add(f"{base}/{rel}", self._source(rel).read_bytes())
+        if any(s.milestones for s in reached):
             self.add(
                 f"{base}/milestones/__init__.py",
                 '"""Historical milestones this stage has reached."""\n',
             )
-        if any(s.systems for s in self.course.stages[: stage.number]):
+        if any(s.systems for s in reached):
             self.add(
                 f"{base}/systems/__init__.py",
                 '"""Systems measurements: run them, read the numbers."""\n',
             )
-        self.add(f"{base}/conftest.py", stage_conftest(stage))
-        self.add(f"{base}/README.md", self._stage_readme(stage))
-        self.add(f"{WORKFLOWS}/{stage.session}.yml", stage_workflow(stage))
 
     def solved_package(self, number: int) -> dict[str, str]:
         """Stage ``number``'s tinytorch package with that stage's work done (for end-to-end tests)."""
@@ -228,65 +234,28 @@ class Generator:
         }
 
     def _stage_readme(self, stage: Stage) -> str:
-        doc_path = self.root / SOLUTIONS / "docs" / f"{stage.dirname}.md"
+        doc_path = self._source(f"docs/{stage.dirname}.md")
         if not doc_path.is_file():
             raise BuildError(
                 f"{SOLUTIONS}/docs/{stage.dirname}.md",
                 None,
                 f"stage {stage.nn} is ready but has no README source",
             )
-        body = doc_path.read_text(encoding="utf-8").strip()
-        tests_dir = self.root / SOLUTIONS / "tests" / f"stage_{stage.nn}"
-        rows = []
-        for path in _files_under(tests_dir) if tests_dir.is_dir() else []:
-            if path.suffix == ".py" and path.name.startswith("test_"):
-                for name, points, doc in _test_functions(path):
-                    rows.append(f"| `{path.name}::{name}` | {points} | {doc} |")
-        badge = f"../../../../actions/workflows/{stage.session}.yml"
-        return "\n".join(
-            [
-                f"# Stage {stage.nn} · {stage.title}",
-                "",
-                f"[![{stage.session}]({badge}/badge.svg)]({badge})",
-                "",
-                f"> {stage.tier.capitalize()} tier · about {stage.hours:g} hours · {stage.points} points",
-                f"> {stage.summary}",
-                "",
-                "<!-- Generated by scripts/build_stages.py from "
-                f"solutions/docs/{stage.dirname}.md; edit that file instead. -->",
-                "",
-                "## Run it",
-                "",
-                "From the repository root:",
-                "",
-                "```sh",
-                f"nox -s {stage.session}     # your points, test by test, and what to do next",
-                "```",
-                "",
-                f"Work only inside `stages/{stage.dirname}/`: the stubs that raise "
-                f'`NotImplementedError("stage {stage.nn}: ...")` are yours to write. Tests of '
-                "earlier stages run too, as regression checks: they must keep passing.",
-                "",
-                body,
-                "",
-                "## What is graded",
-                "",
-                "| test | points | what it proves |",
-                "|---|---:|---|",
-                *rows,
-                "",
-                "Tests marked with the same points run on many random inputs (Hypothesis). When one "
-                "fails, the session prints the smallest input that breaks your code: start there.",
-                "",
-            ]
-        )
+        tests_dir = self._source(f"tests/stage_{stage.nn}")
+        rows = [
+            (f"{path.name}::{name}", points, doc)
+            for path in (files_under(tests_dir) if tests_dir.is_dir() else [])
+            if path.suffix == ".py" and path.name.startswith("test_")
+            for name, points, doc in _test_functions(path)
+        ]
+        return stage_readme(stage, doc_path.read_text(encoding="utf-8").strip(), rows)
 
     def _manifest(self, ready: list[Stage]) -> str:
         grading = {}
         for rel in GRADING_FILES:
             grading[rel] = _sha256((self.root / rel).read_bytes())
         for rel_dir in GRADING_DIRS:
-            for path in _files_under(self.root / rel_dir):
+            for path in files_under(self.root / rel_dir):
                 grading[path.relative_to(self.root).as_posix()] = _sha256(path.read_bytes())
         stages = {}
         for stage in self.course.stages:
@@ -305,32 +274,48 @@ class Generator:
                     for rel, data in sorted(self.files.items())
                     if rel.startswith(prefix) and _is_protected(rel[len(prefix) :])
                 }
+                entry["tests"] = self._expected_tests(stage)
+                entry["functions"] = self._functions(stage)
             stages[stage.nn] = entry
         generated = {rel: _sha256(data) for rel, data in sorted(self.files.items())}
         payload = {"schema": 1, "grading_files": grading, "stages": stages, "generated": generated}
         return json.dumps(payload, indent=1, sort_keys=True) + "\n"
 
-    def _readme_with_table(self, ready: list[Stage]) -> str:
+    def _functions(self, stage: Stage) -> dict[str, dict]:
+        """Which function of the stage folder holds which stage's exercise (for carry)."""
+        found = {}
+        for rel, module in self._modules.items():
+            if module is not None and self.owners[rel].number <= stage.number:
+                found.update(function_map(self.course, module, stage.number))
+        return found
+
+    def _expected_tests(self, stage: Stage) -> dict[str, dict]:
+        """The stage's graded tests, each with its points per case and number of cases."""
+        tests = self.root / SOLUTIONS / "tests" / f"stage_{stage.nn}"
+        expected = {}
+        for path in files_under(tests) if tests.is_dir() else []:
+            if path.suffix == ".py" and path.name.startswith("test_"):
+                rel = path.relative_to(self.root / SOLUTIONS).as_posix()
+                expected.update(expected_tests(path, rel))
+        total = sum(t["points"] * t["cases"] for t in expected.values())
+        if total != stage.points:
+            raise BuildError(
+                f"{SOLUTIONS}/stages.toml", None,
+                f"stage {stage.nn} has points = {stage.points}, but its tests carry {total}",
+            )  # fmt: skip
+        return expected
+
+    def _readme_with_table(self) -> str:
         path = self.root / "README.md"
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if README_BEGIN not in text or README_END not in text:
             raise BuildError(
                 "README.md", None, f"needs the markers {README_BEGIN} and {README_END}"
             )
-        rows = ["| stage | tier | hours | points | status |", "|---|---|---:|---:|---|"]
-        for stage in self.course.stages:
-            if stage.ready:
-                link = f"[{stage.nn} · {stage.title}](stages/{stage.dirname}/README.md)"
-                badge = f"../../actions/workflows/{stage.session}.yml"
-                status = f"[![{stage.session}]({badge}/badge.svg)]({badge})"
-            else:
-                link, status = f"{stage.nn} · {stage.title}", "not ready yet"
-            rows.append(
-                f"| {link} | {stage.tier} | {stage.hours:g} | {stage.points or '–'} | {status} |"
-            )
         head, rest = text.split(README_BEGIN, 1)
         _, tail = rest.split(README_END, 1)
-        return f"{head}{README_BEGIN}\n" + "\n".join(rows) + f"\n{README_END}{tail}"
+        table = readme_stage_table(self.course.stages)
+        return f"{head}{README_BEGIN}\n{table}\n{README_END}{tail}"
 
 
 def _is_protected(rel: str) -> bool:
@@ -352,7 +337,7 @@ def _generated_scope(rel: str) -> bool:
 def _disk_files(root: Path) -> dict[str, Path]:
     found = {}
     stages = root / "stages"
-    for path in _files_under(stages) if stages.is_dir() else []:
+    for path in files_under(stages) if stages.is_dir() else []:
         rel = path.relative_to(root).as_posix()
         if not any(part.startswith(".") for part in path.relative_to(stages).parts):
             found[rel] = path  # hidden folders (.grade/, .hypothesis/) hold run outputs

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from manifest import ROOT, Stage, load_manifest
+from course import ROOT, Stage, load_manifest
 
 #: The stub error every graded test must die of on its own stage.
 STUB_ERROR = "NotImplementedError"

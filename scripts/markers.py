@@ -18,9 +18,13 @@ from __future__ import annotations
 import ast
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 
-from manifest import SOLUTIONS, BuildError, Course, Stage
+from course import ROOT, SOLUTIONS, BuildError, Course, Stage
+
+sys.path.insert(0, str(ROOT / "ci"))
+from stub_format import later_stub, own_stub
 
 _MARKER = re.compile(r"#\s*(BEGIN|END)\b")
 _BEGIN = re.compile(
@@ -257,11 +261,9 @@ class ModuleSource:
                         keeping = in_todo = False
                     if keeping:
                         emit(line, i)
-                todo = " ".join(todo)
-                message = f"stage {target:02d}: {name}: {todo}"
+                message = own_stub(target, name, " ".join(todo))
             else:  # a later stage's work
-                later = course.stage(block.stage)
-                message = f"{name} arrives in stage {later.nn} ({later.title})"
+                message = later_stub(name, block.stage, course.stage(block.stage).title)
             literal = json.dumps(message, ensure_ascii=False)
             one_line = f"{block.indent}raise NotImplementedError({literal})"
             if len(one_line) <= 100:

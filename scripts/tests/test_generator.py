@@ -124,6 +124,7 @@ def course(tmp_path: Path) -> Path:
         "solutions/docs/02_extra.md": "## What you build\n\nExtras.\n",
         "README.md": f"# Course\n\n{build_stages.README_BEGIN}\n{build_stages.README_END}\n",
         "ci/grade.py": "# grader\n",
+        "ci/stub_format.py": "# stub messages\n",
         "noxfile.py": "# sessions\n",
         "pyproject.toml": "[project]\nname = 'x'\n",
         "shared/tinytorch_testing/plugin.py": "# plugin\n",
@@ -175,7 +176,8 @@ def test_stage_folders_carry_tests_conftest_readme_and_workflows(course):
     assert ".github/workflows/stage-02.yml" in files
     assert ".github/workflows/stage-03.yml" not in files
     classroom = files[".github/workflows/classroom.yml"]
-    assert "runners: stage01,stage02" in classroom and "command: nox -s stage-02" in classroom
+    assert "runners: stage01,stage02" in classroom and "nox -s stage-02 || true" in classroom
+    assert "python ci/grade.py classroom 02" in classroom  # partial credit for the reporter
     table = files["README.md"]
     assert "[01 · Core](stages/01_core/README.md)" in table and "| 03 · Later |" in table
 
@@ -191,6 +193,7 @@ def test_manifest_records_points_and_hashes_of_protected_files(course):
     }
     assert set(manifest["grading_files"]) == {
         "ci/grade.py",
+        "ci/stub_format.py",
         "noxfile.py",
         "pyproject.toml",
         "shared/tinytorch_testing/plugin.py",

@@ -15,7 +15,17 @@ STAGE = {
     "title": "Activations",
     "points": 6,
     "dir": "stages/02_activations",
+    "tests": {
+        "tests/stage_02/test_a.py::test_a": {"points": 2, "cases": 1},
+        "tests/stage_02/test_a.py::test_b": {"points": 4, "cases": 1},
+    },
 }
+#: The earlier stages' tests a stage-02 run checks (see grade.expected_regressions).
+EARLIER = {"tests/stage_01/test_a.py::test_old": {"points": 2, "cases": 1, "stage": 1}}
+
+
+def grade(results: dict, stage: dict, integrity: list[str], **options) -> grader.Grade:
+    return grader.grade(results, stage, integrity, EARLIER, **options)
 
 
 def result(name: str, stage: int, outcome: str, points: int = 2, **extra) -> dict:
@@ -34,6 +44,9 @@ def result(name: str, stage: int, outcome: str, points: int = 2, **extra) -> dic
 
 
 def make(*tests, exit_status: int = 1) -> dict:
+    """Results of a run; the earlier stage's test passes unless given."""
+    if not any(t["stage"] == 1 for t in tests):
+        tests = (*tests, result("test_old", 1, "passed"))
     return {"graded_stage": 2, "exit_status": exit_status, "tests": list(tests)}
 
 
@@ -46,7 +59,7 @@ FULL = make(
 
 
 def test_points_count_only_passing_tests_of_the_graded_stage():
-    g = grader.grade(
+    g = grade(
         make(
             result("test_a", 2, "passed"),
             result("test_b", 2, "failed", 4),
@@ -61,12 +74,12 @@ def test_points_count_only_passing_tests_of_the_graded_stage():
 
 
 def test_full_points_complete_the_stage():
-    g = grader.grade(FULL, STAGE, [])
+    g = grade(FULL, STAGE, [])
     assert g.points == 6 and g.complete
 
 
 def test_a_failing_earlier_stage_test_is_a_regression_that_blocks_completion():
-    g = grader.grade(
+    g = grade(
         make(
             result("test_a", 2, "passed"),
             result("test_b", 2, "passed", 4),
@@ -80,13 +93,13 @@ def test_a_failing_earlier_stage_test_is_a_regression_that_blocks_completion():
 
 
 def test_tampering_voids_the_grade():
-    g = grader.grade(FULL, STAGE, ["modified: stages/02_activations/tests/stage_02/test_a.py"])
+    g = grade(FULL, STAGE, ["modified: stages/02_activations/tests/stage_02/test_a.py"])
     assert g.points == 0 and not g.complete
     assert g.to_json()["tampered"] is True
 
 
 def test_collection_errors_block_completion():
-    g = grader.grade(
+    g = grade(
         make(result("test_a", 2, "passed"), result("test_b", 2, "passed", 4), exit_status=2),
         STAGE,
         [],
@@ -107,7 +120,7 @@ def test_collection_errors_block_completion():
 )
 def test_badge_colour_follows_the_grade(outcomes, integrity, color, message):
     a, b, old = outcomes
-    g = grader.grade(
+    g = grade(
         make(result("test_a", 2, a), result("test_b", 2, b, 4), result("test_old", 1, old)),
         STAGE,
         integrity,
@@ -117,13 +130,13 @@ def test_badge_colour_follows_the_grade(outcomes, integrity, color, message):
 
 
 def test_reports_show_failures_with_message_example_and_hint():
-    g = grader.grade(
+    g = grade(
         make(
             result("test_a", 2, "passed"),
             result(
                 "test_b", 2, "failed", 4,
-                message="NotImplementedError: stage 02: ReLU.forward",
-                example="Falsifying example: test_b(\n    x=array([0.5]),\n)",
+                message="AssertionError: relu(-1) is 0",
+                example="Falsifying example: test_b(\n    data=data(...),\n)\nDraw 1: array([0.5])",
                 hint="look at ReLU.forward",
             ),
         ),
@@ -132,10 +145,10 @@ def test_reports_show_failures_with_message_example_and_hint():
     )  # fmt: skip
     text = grader.render_terminal(g)
     assert "Stage 02 · Activations: 2/6 points" in text
-    assert "NotImplementedError: stage 02: ReLU.forward" in text
-    assert "x=array([0.5])," in text and "hint: look at ReLU.forward" in text
-    assert "Next: implement ReLU.forward: 1 of the 1 failing tests stop at its stub" in text
-    assert "pytest 'stages/02_activations/tests/stage_02/test_a.py::test_b'" in text
+    assert "AssertionError: relu(-1) is 0" in text
+    assert "Draw 1: array([0.5])" in text and "hint: look at ReLU.forward" in text
+    assert "Next: make test_a.py::test_b pass." in text
+    assert "nox -s stage-02 -- 'tests/stage_02/test_a.py::test_b' --tb=short" in text
     summary = grader.render_summary(g)
     assert "| ✅ | `test_a.py::test_a` | 2/2 |" in summary
     assert "| ❌ | `test_a.py::test_b` | 0/4 |" in summary
@@ -219,7 +232,7 @@ def test_cli_writes_grade_summary_and_badge_and_exits_by_completion(stage_copy, 
     )
     assert "4/6 points" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="unknown stage '7'"):
-        grader.main(["--root", str(stage_copy), "stage", "7"])
+        grader.main(["--root", str(stage_copy), "stage", "7", "--results", str(results)])
 
 
 def test_collection_errors_are_shown_to_the_learner():
@@ -230,7 +243,7 @@ def test_collection_errors_are_shown_to_the_learner():
             "message": "SyntaxError: invalid syntax",
         }
     ]
-    g = grader.grade(results, STAGE, [])
+    g = grade(results, STAGE, [])
     assert not g.complete
     text = grader.render_terminal(g)
     assert "could not be collected" in text and "SyntaxError: invalid syntax" in text
@@ -239,19 +252,134 @@ def test_collection_errors_are_shown_to_the_learner():
 
 def test_next_step_names_the_stub_that_blocks_most_tests_else_the_first_failure():
     stub = "NotImplementedError: stage 02: {}: do it"
-    g = grader.grade(
+    g = grade(
         make(
             result("test_a", 2, "failed", message=stub.format("Sigmoid.forward")),
             result("test_b", 2, "failed", message=stub.format("ReLU.forward")),
             result("test_c", 2, "failed", message=stub.format("ReLU.forward")),
         ),
-        STAGE,
+        {
+            **STAGE,
+            "tests": {
+                **STAGE["tests"],
+                "tests/stage_02/test_a.py::test_c": {"points": 2, "cases": 1},
+            },
+        },
         [],
     )
     assert grader.next_step(g).startswith("Next: implement ReLU.forward: 2 of the 3 failing tests")
-    g = grader.grade(
+    g = grade(
         make(result("test_a", 2, "passed"), result("test_b", 2, "failed", message="assert 1 == 2")),
         STAGE,
         [],
     )
     assert grader.next_step(g).startswith("Next: make test_a.py::test_b pass.")
+
+
+# ----------------------------------------------------------------------------- expected tests
+
+
+def test_a_missing_expected_test_counts_as_failed():
+    g = grade(make(result("test_a", 2, "passed")), STAGE, [])
+    assert g.points == 2 and not g.complete
+    missing = [t for t in g.tests if t["outcome"] == "missing"]
+    assert [(t["name"], t["points"], t["earned"]) for t in missing] == [("test_a.py::test_b", 4, 0)]
+    assert "did not run" in grader.render_terminal(g)
+
+
+def test_unexpected_results_are_ignored_and_reported():
+    sneaky = result("test_free", 2, "passed", 59)
+    outside = {
+        **result("test_x", 2, "passed", 59),
+        "nodeid": "tinytorch/stage_02/test_x.py::test_x",
+    }
+    g = grade(make(sneaky, outside, result("test_a", 2, "failed")), STAGE, [])
+    assert g.points == 0
+    assert sorted(g.unexpected) == [
+        "stages/02_activations/tests/stage_02/test_a.py::test_free",
+        "tinytorch/stage_02/test_x.py::test_x",
+    ]
+    assert "Ignored 2 results no graded test accounts for" in grader.render_terminal(g)
+
+
+def test_points_come_from_the_manifest_and_never_exceed_the_maximum():
+    inflated = make(result("test_a", 2, "passed", 50), result("test_b", 2, "passed", 50))
+    g = grade(inflated, STAGE, [])
+    assert (g.points, g.max_points) == (6, 6)
+    twice = make(
+        result("test_a", 2, "passed"),
+        result("test_a", 2, "passed"),
+        result("test_b", 2, "passed", 4),
+    )
+    assert grade(twice, {**STAGE, "points": 5}, []).points == 5
+
+
+def test_parametrized_cases_count_each_and_missing_cases_fail():
+    stage = {
+        **STAGE,
+        "points": 6,
+        "tests": {"tests/stage_02/test_a.py::test_p": {"points": 2, "cases": 3}},
+    }
+    runs = make(result("test_p[a]", 2, "passed"), result("test_p[b]", 2, "passed"))
+    g = grade(runs, stage, [])
+    assert g.points == 4
+    assert [t["name"] for t in g.tests if t["outcome"] == "missing"] == [
+        "test_a.py::test_p (1 of 3 cases)"
+    ]
+
+
+def test_a_missing_regression_check_blocks_completion():
+    g = grader.grade(make(result("test_a", 2, "passed"), result("test_b", 2, "passed", 4)), STAGE, [], {
+        **EARLIER, "tests/stage_01/test_a.py::test_gone": {"points": 1, "cases": 1, "stage": 1},
+    })  # fmt: skip
+    assert g.points == 6 and not g.complete
+    assert g.regressions == [{"name": "test_a.py::test_gone", "stage": 1, "message": "did not run"}]
+
+
+def test_a_filtered_run_shows_only_what_ran_and_never_completes():
+    g = grade(make(result("test_a", 2, "passed")), STAGE, [], filtered=True)
+    assert [t["name"] for t in g.tests] == ["test_a.py::test_a"]
+    assert g.regressions == [] and not g.complete
+
+
+def test_learner_arguments_are_filters_only(tmp_path):
+    folder = tmp_path / "stages/02_activations"
+    (folder / "tests/stage_02").mkdir(parents=True)
+    (folder / "tests/stage_02/test_a.py").write_text("")
+    options, paths = grader.learner_args(
+        ["-k", "relu", "-x", "--tb=short", "-n", "2", "tests/stage_02/test_a.py::test_b[x]"],
+        folder,
+        tmp_path,
+    )
+    assert options == ["-k", "relu", "-x", "--tb", "short", "-n", "2"]
+    assert paths == [f"{(folder / 'tests/stage_02/test_a.py').resolve()}::test_b[x]"]
+    for bad in (
+        ["-p", "evil"],
+        ["--rootdir=/"],
+        ["-c", "x.ini"],
+        ["../../ci/grade.py"],
+        [str(folder / "tinytorch")],
+    ):
+        with pytest.raises(grader.UsageError):
+            grader.learner_args(bad, folder, tmp_path)
+
+
+def test_a_stub_prints_one_line_naming_what_to_implement():
+    g = grade(
+        make(
+            result("test_a", 2, "passed"),
+            result(
+                "test_b", 2, "failed", 4,
+                message="NotImplementedError: stage 02: ReLU.forward: max(x, 0) elementwise.",
+                example="Falsifying example: test_b(\n    x=array([0.5]),\n)",
+                hint="negative inputs must give 0",
+            ),
+        ),
+        STAGE,
+        [],
+    )  # fmt: skip
+    text = grader.render_terminal(g)
+    row = text.split("test_a.py::test_b", 1)[1].split("\n")
+    assert row[1] == "         implement ReLU.forward"
+    assert "x=array" not in text and "negative inputs" not in text
+    assert "NotImplementedError" not in text

@@ -182,3 +182,41 @@ def test_regression_checks_run_fewer_hypothesis_examples_than_graded_tests(tmp_p
     assert proc.returncode == 0, proc.stdout
     assert len(graded_log.read_text()) == 25  # the ci profile, for the graded stage
     assert len(earlier_log.read_text()) == 10  # REGRESSION_EXAMPLES, for earlier stages
+
+
+DRAWS = '''
+import pytest
+from hypothesis import given, strategies as st
+
+
+@pytest.mark.points(2)
+@given(st.data())
+def test_draws(data):
+    """Fails once the drawn numbers add up to 10 or more. Later sentences stay out of the table."""
+    a = data.draw(st.integers(0, 10), label="a")
+    b = data.draw(st.integers(0, 10))
+    assert a + b < 10
+'''
+
+
+def test_draw_notes_come_with_the_minimal_example_and_the_whole_first_sentence(tmp_path):
+    _, payload = run(make_stage(tmp_path, DRAWS))
+    failure = by_name(payload)["test_draws"]
+    example = failure["falsifying_example"]
+    assert re.match(r"(Falsifying example|Failing test case): test_draws\(", example)
+    assert re.search(r"^Draw 1 \(a\): \d+$", example, re.M)
+    assert re.search(r"^Draw 2: \d+$", example, re.M)
+    assert failure["doc"] == "Fails once the drawn numbers add up to 10 or more."
+
+
+def test_first_sentence_spans_lines_and_ignores_dotted_names():
+    from tinytorch_testing.plugin import first_sentence
+
+    doc = """softmax(x, dim) equals exp(x) / sum(exp(x)) along dim, even for logits up
+    to 1e4, as torch.softmax does. Then more."""
+    assert first_sentence(doc) == (
+        "softmax(x, dim) equals exp(x) / sum(exp(x)) along dim, even for logits up to 1e4, "
+        "as torch.softmax does."
+    )
+    assert first_sentence("No full stop at all") == "No full stop at all"
+    assert first_sentence(None) == ""

@@ -66,6 +66,7 @@ def run(folder: Path, **env: str) -> list[str]:
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider",
          "--import-mode=importlib", f"--results-json={results}", "--hypothesis-profile=ci",
+         f"--regression-cache={folder / '.grade/regression-cache.json'}",
          "--rootdir", str(folder)],
         capture_output=True, text=True, check=False, cwd=folder, env={**environment, **env},
     )  # fmt: skip

@@ -12,12 +12,21 @@ Every graded test declares its worth with ``@pytest.mark.points(n)`` (optionally
   writes them to ``--results-json`` for ``ci/grade.py``.
 
 Outcomes travel in ``report.user_properties``, so the plugin also works under pytest-xdist.
+
+In a graded run (``ci/grade.py run``) the grader passes a one-time key through a file named by
+``$TINYTORCH_GRADE_KEY_FILE``: the plugin reads and deletes it when it is imported, before any
+learner code runs, and signs the results with it, so results written by anything else (a file
+prepared in advance, an ``atexit`` hook) are rejected. The :mod:`.guard` snapshot taken at the
+same moment reports trusted code (pytest, NumPy, these helpers) replaced during the run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import json
+import os
 import re
 from pathlib import Path
 
@@ -25,11 +34,51 @@ import pytest
 from hypothesis import settings
 from hypothesis.errors import InvalidArgument
 
+# The helpers the tests use, loaded before the guard's snapshot.
+import tinytorch_testing.strategies  # noqa: F401
 from tinytorch_testing.budget import Budget
+from tinytorch_testing.guard import Guard
 from tinytorch_testing.profiles import load_default_profile
 from tinytorch_testing.regression import RegressionCache
 
 load_default_profile()  # before Hypothesis reads --hypothesis-profile, which overrides it
+
+#: Environment variable naming the file that holds a graded run's signing key.
+KEY_FILE_ENV = "TINYTORCH_GRADE_KEY_FILE"
+
+
+def _take_key() -> bytes | None:
+    """Read and delete the signing key (graded runs only), before learner code can see it."""
+    path = os.environ.pop(KEY_FILE_ENV, None)
+    if not path:
+        return None
+    try:
+        key = Path(path).read_bytes()
+        Path(path).unlink()
+    except OSError:
+        return None
+    return key or None
+
+
+_KEY = _take_key()
+_GUARD = Guard()
+
+
+def canonical(payload: dict) -> bytes:
+    """The bytes a results signature covers (ci/grade.py computes the same)."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def sign(payload: dict, key: bytes) -> str:
+    return hmac.new(key, canonical(payload), hashlib.sha256).hexdigest()
+
+
+def first_sentence(doc: str | None) -> str:
+    """The whole first sentence of a docstring (its first paragraph up to the first full stop)."""
+    paragraph = " ".join((doc or "").strip().split("\n\n", 1)[0].split())
+    match = re.search(r"^(.+?[.!?])(?=\s|$)", paragraph)
+    return match.group(1) if match else paragraph
+
 
 _STAGE_DIR = re.compile(r"^stage_(\d{2})$")
 _GRADED_STAGE = pytest.StashKey["int | None"]()
@@ -38,10 +87,24 @@ _GRADED_STAGE = pytest.StashKey["int | None"]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tinytorch", "tinytorch grading")
     group.addoption(
+        "--regression-cache",
+        metavar="PATH",
+        default=None,
+        help="skip earlier stages' checks whose code is unchanged since they passed, "
+        "remembered in PATH (tinytorch_testing.regression; ignored when $CI is set)",
+    )
+    group.addoption(
         "--results-json",
         metavar="PATH",
         default=None,
         help="write each test's outcome and points to PATH (read by ci/grade.py)",
+    )
+    group.addoption(
+        "--tinytorch-stage",
+        metavar="NN",
+        type=int,
+        default=None,
+        help="the stage this run grades (default: TINYTORCH_STAGE of the stage's conftest.py)",
     )
 
 
@@ -66,7 +129,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _find_graded_stage(config: pytest.Config) -> int | None:
-    """The stage a generated stage folder grades (from its conftest), else None."""
+    """The stage a run grades (from --tinytorch-stage or the stage's conftest), else None."""
+    if config.getoption("tinytorch_stage", None) is not None:
+        return config.getoption("tinytorch_stage")
     for plugin in config.pluginmanager.get_plugins():
         stage = getattr(plugin, "TINYTORCH_STAGE", None)
         if isinstance(stage, int):
@@ -134,13 +199,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     points = marker.args[0] if marker.args else marker.kwargs.get("n", 1)
     if not isinstance(points, int) or points < 1:
         raise pytest.UsageError(f"{item.nodeid}: points must be a positive integer, got {points!r}")
-    doc = (getattr(item, "function", None).__doc__ or "").strip().splitlines()
+    doc = first_sentence(getattr(item, "function", None).__doc__)
     item.user_properties.extend(
         [
             ("tt_stage", stage),
             ("tt_points", points),
             ("tt_hint", marker.kwargs.get("hint") or ""),
-            ("tt_doc", doc[0] if doc else ""),
+            ("tt_doc", doc),
             ("tt_milestone", item.get_closest_marker("milestone") is not None),
         ]
     )
@@ -156,12 +221,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.failed and call.excinfo is not None:
         notes = getattr(call.excinfo.value, "__notes__", None) or []
         example = next((n for n in notes if _FALSIFYING.match(n)), "")
+        draws = [n.strip() for n in notes if _DRAW.match(n)]  # values drawn inside the test
+        if example and draws:
+            example = "\n".join([example.strip(), *draws])
         if example:
             report.user_properties.append(("tt_example", example.strip()[:2000]))
     return report
 
 
 # Hypothesis's minimal failing input; older releases say "Falsifying example".
+#: Values a test drew with ``data.draw(...)``; Hypothesis adds one "Draw n: ..." note each.
+_DRAW = re.compile(r"^Draw \d+(?: \([^)]*\))?: ")
 _FALSIFYING = re.compile(
     r"^((?:Falsifying (?:explicit )?example|Failing test case):.*?)(?:\n\s*\n|\Z)", re.S | re.M
 )
@@ -189,6 +259,39 @@ class _Recorder:
         self.config = config
         self.results: dict[str, dict] = {}
         self.collection_errors: list[dict] = []
+        self.tampering: list[str] = []
+        self.hooks: dict[str, list] = {}
+
+    def _hook_impls(self) -> dict[str, list]:
+        return {
+            name: [(impl.plugin_name, impl.function) for impl in caller.get_hookimpls()]
+            for name, caller in vars(self.config.pluginmanager.hook).items()
+            if name.startswith("pytest_") and hasattr(caller, "get_hookimpls")
+        }
+
+    def _check(self, when: str) -> None:
+        """Record trusted code replaced, or hooks added, since the run started."""
+        found = [f"replaced {name}" for name in _GUARD.changes()]
+        now = self._hook_impls()
+        for name, impls in now.items():
+            for impl in impls:
+                if impl not in self.hooks.get(name, []):
+                    found.append(f"added hook {name} from {impl[0]}")
+        for problem in found:
+            message = f"{problem} ({when})"
+            if not any(p.startswith(problem + " (") for p in self.tampering):
+                self.tampering.append(message)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection(self, session: pytest.Session) -> None:
+        """Before any test module (and so any learner code) is imported, after every plugin
+        has set itself up (Hypothesis and pytest patch a few of their own functions then)."""
+        _GUARD.__init__()
+        self.hooks = self._hook_impls()
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self._check("after importing the tests")
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -217,6 +320,9 @@ class _Recorder:
             },
         )
         entry["duration"] += report.duration
+        for problem in props.get("tt_tampering", ()):
+            if problem not in self.tampering:  # found by an xdist worker
+                self.tampering.append(problem)
         if report.failed and entry["outcome"] == "passed":
             entry["outcome"] = "failed" if report.when == "call" else "error"
             entry["message"], example = _failure_details(report)
@@ -226,15 +332,30 @@ class _Recorder:
             longrepr = report.longrepr
             entry["message"] = str(longrepr[-1]) if isinstance(longrepr, tuple) else ""
 
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """An xdist worker checks every few tests and after its last one, and tells the
+        controller through the report (a full check costs about 20 ms)."""
+        if hasattr(self.config, "workerinput"):
+            self._worker_tests = getattr(self, "_worker_tests", 0) + 1
+            if nextitem is None or self._worker_tests % 20 == 0:
+                self._check("in a worker")
+            if self.tampering:
+                item.user_properties.append(("tt_tampering", list(self.tampering)))
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         path = self.config.getoption("results_json")
         if not path or hasattr(self.config, "workerinput"):  # workers report to the controller
             return
+        self._check("at the end of the run")
         payload = {
             "graded_stage": self.config.stash[_GRADED_STAGE],
             "exit_status": int(session.exitstatus),
             "tests": sorted(self.results.values(), key=lambda e: e["nodeid"]),
             "collection_errors": self.collection_errors,
+            "tampering": self.tampering,
         }
+        if _KEY is not None:
+            payload["signature"] = sign(payload, _KEY)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -5,7 +5,8 @@ every earlier stage's tests: did this stage's work break what came before? By st
 that is nineteen stages of tests, most of which never touch the code a learner edits in
 this stage. So a local stage run remembers, for each regression check that passed, which
 files of the ``tinytorch`` package its test function executed (and their contents), in
-``.grade/regression-cache.json`` next to the results. The next run skips a check when
+the file given as ``--regression-cache`` (e.g. ``.grade/regression-cache.json``). The next
+run skips a check when
 
 - none of those files changed (by content), and
 - nothing outside function bodies changed in any file of the package (a new or deleted
@@ -15,7 +16,7 @@ files of the ``tinytorch`` package its test function executed (and their content
 
 Everything else runs. A check that failed is never skipped. CI (the ``CI`` environment
 variable, set by GitHub Actions) and ``TINYTORCH_FULL_RUN=1`` always run every check, and
-so does a run without ``--results-json`` (no place for the cache).
+so does a run without ``--regression-cache``.
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ class RegressionCache:
 
     def __init__(self, config: pytest.Config, graded_stage: int, stage_of) -> None:
         self.config, self.graded_stage, self.stage_of = config, graded_stage, stage_of
-        results = config.getoption("results_json")
-        self.path = Path(results).parent / CACHE_NAME if results else None
+        path = config.getoption("regression_cache")
+        self.path = Path(path) if path else None
         self.enabled = bool(self.path) and not os.environ.get("CI")
         self.enabled = self.enabled and os.environ.get(FULL_RUN_ENV, "") in ("", "0")
         self.package = self._package()

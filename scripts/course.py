@@ -1,7 +1,11 @@
-"""The course manifest, ``solutions/stages.toml``: one ``[[stage]]`` table per stage.
+"""The course as its sources describe it: ``solutions/stages.toml`` and the files it lists.
 
-Read and validated here for the generator, the invariant checker and the tests; everything
-else (nox, the grader) reads the generated ``ci/manifest.json`` instead.
+``load_manifest`` reads and validates the ``[[stage]]`` tables; ``module_owners`` checks that
+every file of the reference package belongs to exactly one stage and that every listed file
+(module, milestone, systems script) exists. The generator, the invariant checker and the
+tests read the course from here; everything else (nox, the grader) reads the generated
+``ci/manifest.json`` instead. (This module is ``course.py``, not ``manifest.py``, so that it is
+never confused with that generated file.)
 """
 
 from __future__ import annotations
@@ -134,3 +138,41 @@ class Course:
 
     def stage(self, number: int) -> Stage:
         return self.stages[number - 1]
+
+
+def files_under(path: Path) -> list[Path]:
+    """Every file below ``path``, sorted, without ``__pycache__``."""
+    return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def module_owners(course: Course) -> dict[str, Stage]:
+    """The stage owning each file of ``solutions/tinytorch`` (paths relative to solutions/).
+
+    Checks that each file is listed by exactly one stage's ``modules``, and that every module,
+    milestone and systems script a stage lists exists.
+    """
+    manifest = f"{SOLUTIONS}/stages.toml"
+    solutions = course.root / SOLUTIONS
+    owners: dict[str, Stage] = {}
+    for stage in course.stages:
+        for rel in stage.modules:
+            if rel in owners:
+                raise BuildError(
+                    manifest,
+                    None,
+                    f"{rel} is listed by stage {owners[rel].nn} and stage {stage.nn}",
+                )
+            owners[rel] = stage
+        listed = [*stage.modules, *(f"milestones/{name}.py" for name in stage.milestones)]
+        for rel in [*listed, *stage.systems]:
+            if not (solutions / rel).is_file():
+                raise BuildError(
+                    manifest, None, f"stage {stage.nn} lists {rel}, which does not exist"
+                )
+    for path in files_under(solutions / "tinytorch"):
+        rel = path.relative_to(solutions).as_posix()
+        if rel not in owners:
+            raise BuildError(
+                f"{SOLUTIONS}/{rel}", None, "not listed in any stage's modules in stages.toml"
+            )
+    return owners
