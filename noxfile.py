@@ -96,6 +96,10 @@ def install(session: nox.Session, *groups: str) -> None:
 #: stage 06, 38 files, 4.9 s instead of 5.5 s; stage 05, 32 files, no gain).
 PARALLEL_FROM_FILES = 35
 
+#: The tests multiply small matrices: BLAS threads only compete with each other (and with
+#: pytest-xdist's workers) for the cores.
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
 
 def _stage_session(key: str, entry: dict | None):
     """The session of stage ``key``; ``entry`` (from the manifest, if readable) names it."""
@@ -287,3 +291,13 @@ def milestones(session: nox.Session) -> None:
     """
     install(session, "runtime")
     session.run("python", "scripts/run_milestones.py", *session.posargs, env=ONE_BLAS_THREAD)
+
+
+@instructor_session(default=False)
+def mutation(session: nox.Session) -> None:
+    """Mutation testing: mutate stage NN's solution blocks, run its graded tests
+    (`nox -s mutation -- 05`; add --list to see the mutants)."""
+    if not session.posargs:
+        session.error("which stage? e.g. nox -s mutation -- 05")
+    install(session, "mutation")
+    session.run("python", "scripts/mutation.py", *session.posargs)

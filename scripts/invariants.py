@@ -90,7 +90,7 @@ def run_pytest(
         ]  # fmt: skip
         proc = subprocess.run(
             command, cwd=cwd, capture_output=True, text=True, check=False,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, "TINYTORCH_FULL_RUN": "1", **(env or {})},  # every regression check
         )  # fmt: skip
         if not results.exists():
             raise RuntimeError(

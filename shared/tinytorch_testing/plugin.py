@@ -36,8 +36,10 @@ from hypothesis.errors import InvalidArgument
 
 # The helpers the tests use, loaded before the guard's snapshot.
 import tinytorch_testing.strategies  # noqa: F401
+from tinytorch_testing.budget import Budget
 from tinytorch_testing.guard import Guard
 from tinytorch_testing.profiles import load_default_profile
+from tinytorch_testing.regression import RegressionCache
 
 load_default_profile()  # before Hypothesis reads --hypothesis-profile, which overrides it
 
@@ -85,6 +87,13 @@ _GRADED_STAGE = pytest.StashKey["int | None"]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tinytorch", "tinytorch grading")
     group.addoption(
+        "--regression-cache",
+        metavar="PATH",
+        default=None,
+        help="skip earlier stages' checks whose code is unchanged since they passed, "
+        "remembered in PATH (tinytorch_testing.regression; ignored when $CI is set)",
+    )
+    group.addoption(
         "--results-json",
         metavar="PATH",
         default=None,
@@ -106,8 +115,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "milestone: a historical milestone run (graded in its own stage only)"
     )
+    config.addinivalue_line(
+        "markers",
+        "time_limit(seconds, means=None): CPU seconds this graded test may use, and what "
+        "running out of them most likely means (see tinytorch_testing.budget)",
+    )
     config.stash[_GRADED_STAGE] = _find_graded_stage(config)
     config.pluginmanager.register(_Recorder(config), "tinytorch-recorder")
+    config.pluginmanager.register(Budget(), "tinytorch-budget")
+    if config.stash[_GRADED_STAGE] is not None:
+        cache = RegressionCache(config, config.stash[_GRADED_STAGE], stage_of)
+        config.pluginmanager.register(cache, "tinytorch-regression")
 
 
 def _find_graded_stage(config: pytest.Config) -> int | None:

@@ -48,6 +48,7 @@ def test_a_10000_op_chain_needs_no_recursion():
 
 
 @pytest.mark.points(4, hint="accumulate into a dict keyed by node and visit each node once")
+@pytest.mark.time_limit(5, means="backward visits nodes more than once (once per path: 2**40)?")
 def test_shared_subexpressions_run_each_backward_once(monkeypatch):
     """In y = y + y repeated 40 times (2**40 paths) each node's backward runs exactly once."""
     calls = collections.Counter()
