@@ -98,6 +98,10 @@ from tinytorch.serialization import load, save
 from tinytorch import data, datasets
 
 # END REVEAL
+# BEGIN REVEAL stage=10
+from tinytorch import text
+
+# END REVEAL
 # BEGIN REVEAL stage=12
 from tinytorch.tensor import tril, triu
 

@@ -88,4 +88,6 @@ from tinytorch.serialization import load, save
 
 from tinytorch import data, datasets
 
+from tinytorch import text
+
 __version__ = "0.1.0"

@@ -88,6 +88,8 @@ from tinytorch.serialization import load, save
 
 from tinytorch import data, datasets
 
+from tinytorch import text
+
 from tinytorch.tensor import tril, triu
 
 from tinytorch import models
