@@ -21,11 +21,10 @@ learns to write something that looks like it.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from pathlib import Path
 
-from tinytorch.datasets.utils import DatasetFileError
+from tinytorch.datasets.utils import DatasetFileError, read_shipped
 
 #: The shipped file and its SHA-256 (``scripts/build_shakespeare.py`` prints it when rebuilding).
 SHAKESPEARE_PATH = Path(__file__).with_name("shakespeare.txt.gz")
@@ -71,17 +70,7 @@ def load_shakespeare(
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"the Shakespeare corpus is missing: expected it at {path}. {_REBUILD}"
-        )
-    data = path.read_bytes()
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != sha256:
-        raise DatasetFileError(
-            f"{path} is corrupt or was modified: its SHA-256 is {actual}, expected {sha256}. "
-            f"{_REBUILD}"
-        )
+    data = read_shipped(path, sha256, "the Shakespeare corpus", _REBUILD)
     text = _decompress(path, data)
     if split == "all":
         return text

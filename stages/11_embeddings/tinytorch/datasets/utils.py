@@ -38,6 +38,29 @@ def md5_hex(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
+def read_shipped(path: Path, sha256: str, what: str, how_to_rebuild: str) -> bytes:
+    """The bytes of a data file shipped with the course, after checking its SHA-256.
+
+    ``what`` names the file in messages ("the digits file"); ``how_to_rebuild`` says how to
+    get it back.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist.
+        DatasetFileError: its bytes do not match ``sha256``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{what} is missing: expected it at {path}. {how_to_rebuild}")
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha256:
+        raise DatasetFileError(
+            f"{path} is corrupt or was modified: its SHA-256 is {actual}, expected {sha256}. "
+            f"{how_to_rebuild}"
+        )
+    return data
+
+
 def read_verified(path: Path, checksums: Mapping[str, str], how_to_get: str) -> bytes:
     """The bytes of ``path``, after checking them against ``checksums[path.name]``.
 

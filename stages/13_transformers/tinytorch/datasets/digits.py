@@ -18,7 +18,6 @@ right, and the errors it leaves are what a hidden layer trained by backpropagati
 
 from __future__ import annotations
 
-import hashlib
 import io
 from pathlib import Path
 from typing import ClassVar
@@ -27,7 +26,7 @@ import numpy as np
 
 from tinytorch import dtypes
 from tinytorch.data.dataset import Dataset
-from tinytorch.datasets.utils import DatasetFileError
+from tinytorch.datasets.utils import DatasetFileError, read_shipped
 from tinytorch.tensor import Tensor
 
 #: The shipped file and its SHA-256 (``scripts/build_digits.py`` prints it when rebuilding).
@@ -60,15 +59,7 @@ def load_digits(
             matches: a caller may pass the SHA-256 of a file of their own).
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"the digits file is missing: expected it at {path}. {_REBUILD}")
-    data = path.read_bytes()
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != sha256:
-        raise DatasetFileError(
-            f"{path} is corrupt or was modified: its SHA-256 is {actual}, expected {sha256}. "
-            f"{_REBUILD}"
-        )
+    data = read_shipped(path, sha256, "the digits file", _REBUILD)
     with np.load(io.BytesIO(data), allow_pickle=False) as archive:
         missing = [name for name in _ARRAYS if name not in archive.files]
         if missing:
