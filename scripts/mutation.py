@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from manifest import ROOT, SOLUTIONS, load_manifest
+from course import ROOT, SOLUTIONS, load_manifest
 from markers import parse_blocks
 
 try:

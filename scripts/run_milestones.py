@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from manifest import load_manifest  # noqa: E402
+from course import load_manifest  # noqa: E402
 
 #: Runs one milestone in a fresh interpreter and prints its result as JSON on the last line.
 RUNNER = """
