@@ -126,15 +126,19 @@ def parse_blocks(rel: str, lines: list[str], owner: int, stage_count: int) -> li
     return top
 
 
-def _function_names(tree: ast.AST) -> list[tuple[int, int, str]]:
-    """(def line, last line, qualified name) for every function."""
+def _function_names(tree: ast.AST, from_decorators: bool = False) -> list[tuple[int, int, str]]:
+    """(def line, last line, qualified name) for every function; with ``from_decorators``
+    a span starts at the function's first decorator instead of its ``def`` line."""
     spans: list[tuple[int, int, str]] = []
 
     def visit(node: ast.AST, prefix: str) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 name = f"{prefix}{child.name}"
-                spans.append((child.lineno, child.end_lineno or child.lineno, name))
+                first = child.lineno
+                if from_decorators:
+                    first = min([d.lineno for d in child.decorator_list] + [first])
+                spans.append((first, child.end_lineno or child.lineno, name))
                 visit(child, name + ".")
             elif isinstance(child, ast.ClassDef):
                 visit(child, f"{prefix}{child.name}.")

@@ -47,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from course import ROOT, SOLUTIONS, load_manifest
-from markers import parse_blocks
+from markers import _function_names, parse_blocks
 
 try:
     import tomllib
@@ -97,24 +97,6 @@ _NAME_SWAPS = {
     "argmax": "argmin", "argmin": "argmax", "any": "all", "all": "any", "floor": "ceil",
     "ceil": "floor", "sum": "mean", "mean": "sum",
 }  # fmt: skip
-
-
-def _function_spans(tree: ast.AST) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
-
-    def visit(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                first = min([d.lineno for d in child.decorator_list] + [child.lineno])
-                spans.append((first, child.end_lineno or child.lineno, prefix + child.name))
-                visit(child, f"{prefix}{child.name}.")
-            elif isinstance(child, ast.ClassDef):
-                visit(child, f"{prefix}{child.name}.")
-            else:
-                visit(child, prefix)
-
-    visit(tree, "")
-    return spans
 
 
 def _unparse(node: ast.AST) -> str:
@@ -208,7 +190,7 @@ def find_mutants(stage: int) -> list[Mutant]:
         for line in encoded.splitlines(keepends=True):
             starts.append(starts[-1] + len(line))
         tree = ast.parse(source)
-        spans = _function_spans(tree)
+        spans = _function_names(tree, from_decorators=True)
         skipped = _skipped_spans(tree)
         seen: dict[str, int] = {}
         nodes = [n for n in ast.walk(tree) if hasattr(n, "end_lineno")]
